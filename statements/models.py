@@ -1,0 +1,509 @@
+"""The record: entities, sources, statements, evidence, their typed assertions, and conflicts.
+
+Writes go through ``statements.services``; the constraints here are the last line of defence
+so that no client, admin action or import can store what the model forbids.
+"""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+sha256_validator = RegexValidator(r"^[0-9a-f]{64}$", "Enter a SHA-256 as 64 lowercase hex digits.")
+
+
+class EntityKind(models.TextChoices):
+    PERSON = "person", "Person"
+    ORGANISATION = "organisation", "Organisation"
+    STATE = "state", "State"
+    FACILITY = "facility", "Facility"
+    PLACE = "place", "Place"
+    EVENT = "event", "Event"
+    WEAPON = "weapon", "Weapon"
+    CATEGORY = "category", "Category"
+    OTHER = "other", "Other"
+
+
+class Entity(models.Model):
+    """Anything claims are about or made by.
+
+    ``part_of`` says who answers for whom (a spokesman is part of a ministry, which is part of a
+    state): it defines "the same side". ``lineage`` is the materialised path of ids from the root
+    down to this entity ("/1/7/12/"), kept by ``entity_save``, so ancestors and descendants are
+    found through one index instead of a walk.
+    """
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    aliases = models.JSONField(
+        default=list, blank=True, help_text="Other names, a list of strings."
+    )
+    kind = models.CharField(max_length=20, choices=EntityKind.choices, db_index=True)
+    description = models.TextField(blank=True)
+    part_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="parts"
+    )
+    categories = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="members",
+        limit_choices_to={"kind": EntityKind.CATEGORY},
+        help_text="Categories this entity belongs to (a mall is civilian infrastructure).",
+    )
+    lineage = models.CharField(max_length=500, editable=False, db_index=True, default="")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "entities"
+        constraints = [
+            models.CheckConstraint(condition=~Q(part_of=F("id")), name="entity_not_part_of_itself"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def lineage_ids(self) -> list[int]:
+        """Return the ids from the root of ``part_of`` down to this entity."""
+        return [int(part) for part in self.lineage.strip("/").split("/") if part]
+
+
+class Source(models.Model):
+    """Where a statement or an evidence item was published or recorded."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=500)
+    url = models.URLField(max_length=1000, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TimePrecision(models.TextChoices):
+    """How finely a time is known: a date-only time covers its whole day."""
+
+    DAY = "day", "Day"
+    HOUR = "hour", "Hour"
+    MINUTE = "minute", "Minute"
+    SECOND = "second", "Second"
+
+
+class Statement(models.Model):
+    """An attributed utterance: who said it, where it was published, when, and the words."""
+
+    ref = models.SlugField(
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Optional stable key used by seed files and imports.",
+    )
+    speaker = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="statements")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="statements")
+    said_at = models.DateTimeField(db_index=True)
+    said_at_precision = models.CharField(
+        max_length=10, choices=TimePrecision.choices, default=TimePrecision.DAY
+    )
+    quote = models.TextField(help_text="The verbatim words.")
+    context = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-said_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.speaker}: {self.quote[:60]}"
+
+
+class EvidenceKind(models.TextChoices):
+    VIDEO = "video", "Video / CCTV footage"
+    PHOTO = "photo", "Photograph"
+    SATELLITE = "satellite", "Satellite image"
+    DOCUMENT = "document", "Document"
+    CASUALTY_RECORD = "casualty_record", "Record of casualties"
+    OTHER = "other", "Other"
+
+
+class SourceReliability(models.TextChoices):
+    """Admiralty (NATO) code, first half: how reliable the source is."""
+
+    A = "A", "A: completely reliable"
+    B = "B", "B: usually reliable"
+    C = "C", "C: fairly reliable"
+    D = "D", "D: not usually reliable"
+    E = "E", "E: unreliable"
+    F = "F", "F: reliability cannot be judged"
+
+
+class InformationCredibility(models.IntegerChoices):
+    """Admiralty (NATO) code, second half: how credible the information is."""
+
+    CONFIRMED = 1, "1: confirmed by other sources"
+    PROBABLY_TRUE = 2, "2: probably true"
+    POSSIBLY_TRUE = 3, "3: possibly true"
+    DOUBTFUL = 4, "4: doubtful"
+    IMPROBABLE = 5, "5: improbable"
+    CANNOT_BE_JUDGED = 6, "6: truth cannot be judged"
+
+
+class Evidence(models.Model):
+    """A recorded item (footage, photo, record) graded with the Admiralty code."""
+
+    ref = models.SlugField(max_length=100, unique=True, null=True, blank=True)
+    kind = models.CharField(max_length=20, choices=EvidenceKind.choices)
+    title = models.CharField(max_length=300)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")
+    captured_at = models.DateTimeField(null=True, blank=True)
+    captured_at_precision = models.CharField(
+        max_length=10, choices=TimePrecision.choices, default=TimePrecision.MINUTE
+    )
+    place = models.ForeignKey(
+        Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence_here"
+    )
+    reliability = models.CharField(max_length=1, choices=SourceReliability.choices)
+    credibility = models.PositiveSmallIntegerField(choices=InformationCredibility.choices)
+    description = models.TextField(blank=True)
+    media_url = models.URLField(max_length=1000, blank=True)
+    media_sha256 = models.CharField(max_length=64, blank=True, validators=[sha256_validator])
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-captured_at", "id"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reliability__in=SourceReliability.values),
+                name="evidence_reliability_admiralty",
+            ),
+            models.CheckConstraint(
+                condition=Q(credibility__gte=1, credibility__lte=6),
+                name="evidence_credibility_admiralty",
+            ),
+            models.CheckConstraint(
+                condition=Q(media_sha256="") | Q(media_sha256__regex=r"^[0-9a-f]{64}$"),
+                name="evidence_media_sha256_hex",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def grade(self) -> str:
+        return f"{self.reliability}{self.credibility}"
+
+
+class ValueType(models.TextChoices):
+    ENTITY = "entity", "Entity"
+    CHOICE = "choice", "Choice"
+    NUMBER = "number", "Number"
+    BOOLEAN = "boolean", "Boolean"
+
+
+class Predicate(models.Model):
+    """An assertion type, declared by curators: what its value is and how values may clash."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    value_type = models.CharField(max_length=10, choices=ValueType.choices)
+    choices = models.JSONField(
+        default=list, blank=True, help_text="Allowed values of a choice predicate, a list of slugs."
+    )
+    single_valued = models.BooleanField(
+        default=False,
+        help_text="A subject has one value at a time, so two different values clash.",
+    )
+    tolerance = models.FloatField(
+        default=0, help_text="Numbers closer than this are taken as equal (absolute)."
+    )
+    about_tolerance = models.FloatField(
+        default=0.25, help_text="How far 'about N' may stray, as a fraction of N."
+    )
+    subject_kinds = models.JSONField(
+        default=list, blank=True, help_text="Entity kinds accepted as subject; empty for any."
+    )
+    object_kinds = models.JSONField(
+        default=list, blank=True, help_text="Entity kinds accepted as object; empty for any."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(condition=Q(tolerance__gte=0), name="predicate_tolerance_gte_0"),
+            models.CheckConstraint(
+                condition=Q(about_tolerance__gte=0), name="predicate_about_tolerance_gte_0"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class ConditionOperator(models.TextChoices):
+    EQ = "eq", "equals"
+    NE = "ne", "differs from"
+    GT = "gt", ">"
+    GE = "ge", "≥"
+    LT = "lt", "<"
+    LE = "le", "≤"
+    ANY = "any", "any value"
+
+
+class ExclusionRule(models.Model):
+    """Curated knowledge across predicates: two affirmed values that cannot hold together.
+
+    Read as: ``left_predicate <left_operator> left_value`` excludes
+    ``right_predicate <right_operator> right_value`` on the same subject at the same time.
+    Values are slugs for choice predicates, entity slugs for entity predicates, numbers or
+    booleans otherwise.
+    """
+
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    left_predicate = models.ForeignKey(Predicate, on_delete=models.CASCADE, related_name="+")
+    left_operator = models.CharField(max_length=3, choices=ConditionOperator.choices)
+    left_value = models.JSONField(null=True, blank=True)
+    right_predicate = models.ForeignKey(Predicate, on_delete=models.CASCADE, related_name="+")
+    right_operator = models.CharField(max_length=3, choices=ConditionOperator.choices)
+    right_value = models.JSONField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class Comparator(models.TextChoices):
+    EXACTLY = "exactly", "exactly"
+    AT_LEAST = "at_least", "at least"
+    AT_MOST = "at_most", "at most"
+    ABOUT = "about", "about"
+
+
+class Polarity(models.TextChoices):
+    AFFIRMED = "affirmed", "affirmed"
+    DENIED = "denied", "denied"
+
+
+class Certainty(models.TextChoices):
+    ASSERTED = "asserted", "asserted"
+    LIKELY = "likely", "likely"
+    POSSIBLE = "possible", "possible"
+
+
+class Assertion(models.Model):
+    """One typed claim from exactly one statement or one evidence item.
+
+    The value sits in the column of the predicate's type (``object`` for entity predicates,
+    ``choice``, ``number`` or ``boolean``). The time it is about is an interval, open on
+    either side when a bound is null, read at ``time_precision``.
+    """
+
+    statement = models.ForeignKey(
+        Statement, null=True, blank=True, on_delete=models.CASCADE, related_name="assertions"
+    )
+    evidence = models.ForeignKey(
+        Evidence, null=True, blank=True, on_delete=models.CASCADE, related_name="assertions"
+    )
+    predicate = models.ForeignKey(Predicate, on_delete=models.PROTECT, related_name="assertions")
+    subject = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="assertions")
+    object = models.ForeignKey(
+        Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="object_of"
+    )
+    choice = models.CharField(max_length=100, blank=True)
+    number = models.FloatField(null=True, blank=True)
+    boolean = models.BooleanField(null=True, blank=True)
+    comparator = models.CharField(
+        max_length=10, choices=Comparator.choices, default=Comparator.EXACTLY
+    )
+    polarity = models.CharField(max_length=10, choices=Polarity.choices, default=Polarity.AFFIRMED)
+    valid_from = models.DateTimeField(null=True, blank=True)
+    valid_until = models.DateTimeField(null=True, blank=True)
+    time_precision = models.CharField(
+        max_length=10, choices=TimePrecision.choices, default=TimePrecision.DAY
+    )
+    certainty = models.CharField(
+        max_length=10, choices=Certainty.choices, default=Certainty.ASSERTED
+    )
+    note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            # Blocking keys: same predicate and subject; a subject's rows for exclusion partners;
+            # the instances of a category (predicate + object).
+            models.Index(fields=["predicate", "subject"], name="assertion_pred_subject"),
+            models.Index(fields=["subject", "predicate"], name="assertion_subject_pred"),
+            models.Index(fields=["predicate", "object"], name="assertion_pred_object"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(statement__isnull=False) & Q(evidence__isnull=True))
+                | (Q(statement__isnull=True) & Q(evidence__isnull=False)),
+                name="assertion_exactly_one_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_from__lte=F("valid_until")),
+                name="assertion_interval_ordered",
+            ),
+            models.CheckConstraint(
+                # At most one value column is filled.
+                condition=(
+                    Q(object__isnull=True, number__isnull=True, boolean__isnull=True)
+                    | Q(choice="", number__isnull=True, boolean__isnull=True)
+                    | Q(choice="", object__isnull=True, boolean__isnull=True)
+                    | Q(choice="", object__isnull=True, number__isnull=True)
+                ),
+                name="assertion_one_value_column",
+            ),
+            models.CheckConstraint(
+                condition=Q(comparator__in=Comparator.values), name="assertion_comparator_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(polarity__in=Polarity.values), name="assertion_polarity_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(certainty__in=Certainty.values), name="assertion_certainty_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predicate_id}({self.subject_id}) = {self.value_display}"
+
+    @property
+    def value(self):
+        """Return the value from the column that holds it."""
+        if self.object_id is not None:
+            return self.object
+        if self.choice:
+            return self.choice
+        if self.number is not None:
+            return self.number
+        return self.boolean
+
+    @property
+    def value_display(self) -> str:
+        value = self.value
+        text = str(value) if value is not None else "?"
+        if self.number is not None and self.comparator != Comparator.EXACTLY:
+            text = f"{Comparator(self.comparator).label} {text}"
+        if self.polarity == Polarity.DENIED:
+            text = f"not {text}"
+        return text
+
+
+class ConflictKind(models.TextChoices):
+    POLARITY = "polarity", "Polarity (affirmed and denied)"
+    EXCLUSIVE_VALUE = "exclusive_value", "Incompatible values"
+    NUMERIC = "numeric", "Numeric mismatch"
+    GENERIC_INSTANCE = "generic_instance", "Generic claim against an instance"
+    EXCLUSION = "exclusion", "Curated exclusion"
+
+
+class PairClass(models.TextChoices):
+    SAME_SPEAKER = "same_speaker", "Same speaker over time"
+    SAME_SIDE = "same_side", "Same side"
+    CROSS_SPEAKER = "cross_speaker", "Cross-speaker"
+    AGAINST_EVIDENCE = "against_evidence", "Against evidence"
+    EVIDENCE_VS_EVIDENCE = "evidence_vs_evidence", "Evidence against evidence"
+
+
+class ConflictStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CONFIRMED = "confirmed", "Confirmed"
+    DISMISSED = "dismissed", "Dismissed"
+    RETRACTED = "retracted", "Retracted"
+
+
+class ReviewDecision(models.TextChoices):
+    NONE = "", "Not reviewed"
+    CONFIRMED = "confirmed", "Confirmed"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class Conflict(models.Model):
+    """A flagged pair of assertions that cannot both be true. Derived data.
+
+    ``assertion_a`` has the smaller id, so a pair has one order; the fingerprint (rule code and
+    both ids) makes a re-check an upsert. ``status`` is what readers filter on; the review
+    decision is kept apart so that a retracted conflict that clashes again comes back as it was
+    reviewed.
+    """
+
+    fingerprint = models.CharField(max_length=64, unique=True, editable=False)
+    assertion_a = models.ForeignKey(Assertion, on_delete=models.CASCADE, related_name="+")
+    assertion_b = models.ForeignKey(Assertion, on_delete=models.CASCADE, related_name="+")
+    rule = models.CharField(max_length=50, db_index=True, help_text="Code of the rule that fired.")
+    kind = models.CharField(max_length=20, choices=ConflictKind.choices, db_index=True)
+    pair_class = models.CharField(max_length=25, choices=PairClass.choices, db_index=True)
+    explanation = models.TextField()
+    reason = models.JSONField(default=dict, help_text="The fields and values compared.")
+    score = models.FloatField(db_index=True)
+    status = models.CharField(
+        max_length=10, choices=ConflictStatus.choices, default=ConflictStatus.OPEN, db_index=True
+    )
+    review_decision = models.CharField(
+        max_length=10, choices=ReviewDecision.choices, default=ReviewDecision.NONE, blank=True
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+    detected_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    retracted_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-score", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assertion_a", "assertion_b", "rule"], name="conflict_one_per_pair_and_rule"
+            ),
+            models.CheckConstraint(
+                condition=Q(assertion_a__lt=F("assertion_b")), name="conflict_pair_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=1), name="conflict_score_between_0_and_1"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ConflictStatus.values), name="conflict_status_valid"
+            ),
+            models.CheckConstraint(
+                # A live conflict shows its review; only a retracted one may differ from it.
+                condition=Q(status=ConflictStatus.RETRACTED)
+                | Q(status=ConflictStatus.OPEN, review_decision="")
+                | Q(status=F("review_decision")),
+                name="conflict_status_matches_review",
+            ),
+        ]
+        indexes = [models.Index(fields=["assertion_b"], name="conflict_assertion_b")]
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.assertion_a_id} × {self.assertion_b_id}"

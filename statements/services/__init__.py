@@ -1,0 +1,22 @@
+"""Every write goes through these functions: the API, the admin, the seed loader and tasks.
+
+Each is keyword-only and runs in one transaction, so a rejected write leaves nothing behind.
+"""
+
+from statements.services.entities import entity_save
+from statements.services.records import (
+    evidence_create,
+    evidence_update,
+    statement_create,
+    statement_update,
+)
+from statements.services.validation import assertion_clean
+
+__all__ = [
+    "assertion_clean",
+    "entity_save",
+    "evidence_create",
+    "evidence_update",
+    "statement_create",
+    "statement_update",
+]
