@@ -506,4 +506,4 @@ class Conflict(models.Model):
         indexes = [models.Index(fields=["assertion_b"], name="conflict_assertion_b")]
 
     def __str__(self) -> str:
-        return f"{self.rule}: {self.assertion_a_id} × {self.assertion_b_id}"
+        return f"{self.rule}: {self.assertion_a_id} vs {self.assertion_b_id}"

@@ -80,7 +80,7 @@ class Condition:
 
 @dataclass(frozen=True, slots=True)
 class ExclusionFact:
-    """Curated knowledge: an affirmed ``left`` excludes an affirmed ``right`` (same subject, time)."""
+    """Curated knowledge: an affirmed ``left`` excludes an affirmed ``right``."""
 
     id: int
     slug: str
