@@ -10,10 +10,12 @@ from statements.services.records import (
     statement_create,
     statement_update,
 )
+from statements.services.reviews import conflict_review
 from statements.services.validation import assertion_clean
 
 __all__ = [
     "assertion_clean",
+    "conflict_review",
     "entity_save",
     "evidence_create",
     "evidence_update",
