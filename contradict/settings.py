@@ -159,10 +159,16 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# With Redis as broker an unacknowledged message returns only after the visibility timeout;
-# shards take seconds, so a short timeout brings a killed worker's shard back quickly.
+# With Redis as broker an unacknowledged message (its worker was killed) comes back only once
+# it is older than the visibility timeout AND a restore sweep runs; kombu sweeps every
+# unacked_restore_interval x unacked_restore_throttle seconds (10 x 10 by default). Shards take
+# seconds, so a 60 s timeout and a 1 s sweep bring a killed worker's shard back within about a
+# minute; a shard still running past the timeout is delivered twice, which is harmless because
+# shards are idempotent.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "30")),
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "60")),
+    "unacked_restore_interval": 1,
+    "unacked_restore_throttle": 1,
 }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
