@@ -3,6 +3,7 @@
 Each is keyword-only and runs in one transaction, so a rejected write leaves nothing behind.
 """
 
+from statements.services.catalogue import exclusion_rule_upsert, predicate_upsert, source_upsert
 from statements.services.entities import entity_save
 from statements.services.records import (
     evidence_create,
@@ -19,6 +20,9 @@ __all__ = [
     "entity_save",
     "evidence_create",
     "evidence_update",
+    "exclusion_rule_upsert",
+    "predicate_upsert",
+    "source_upsert",
     "statement_create",
     "statement_update",
 ]
