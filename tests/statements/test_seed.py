@@ -1,0 +1,210 @@
+"""The Kremenchuk seed: complete, verbatim, idempotent, and a bad file names its fault."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+
+from statements.models import (
+    Assertion,
+    Entity,
+    Evidence,
+    ExclusionRule,
+    Predicate,
+    Source,
+    Statement,
+)
+from statements.seeding import SeedError, seed_load
+from tests.conftest import ARTICLE_PATH, SEED_PATH
+
+SEED = yaml.safe_load(SEED_PATH.read_text())
+ARTICLE = ARTICLE_PATH.read_text()
+MODELS = [
+    Entity,
+    Source,
+    Predicate,
+    ExclusionRule,
+    Statement,
+    Evidence,
+    Assertion,
+    Statement.history.model,
+    Evidence.history.model,
+    Assertion.history.model,
+    Predicate.history.model,
+]
+
+
+def row_counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def write_seed(tmp_path: Path, data: dict) -> Path:
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def index_of(section: str, ref: str) -> int:
+    return next(i for i, item in enumerate(SEED[section]) if item["ref"] == ref)
+
+
+def test_every_statement_and_evidence_item_is_loaded_with_its_assertions(seeded):
+    for section, model in (("statements", Statement), ("evidence", Evidence)):
+        loaded = dict(model.objects.annotate(n=Count("assertions")).values_list("ref", "n"))
+        expected = {item["ref"]: len(item.get("assertions") or []) for item in SEED[section]}
+        assert loaded == expected
+    assert Assertion.objects.count() == seeded.assertions == 38
+    assert seeded.count("statements") == 30
+    assert seeded.count("evidence") == 8
+
+
+def test_every_quote_is_the_articles_words(seeded):
+    for statement in Statement.objects.all():
+        assert statement.quote in ARTICLE, statement.ref
+
+
+def test_key_quotes_are_verbatim(seeded):
+    quotes = dict(Statement.objects.values_list("ref", "quote"))
+    assert quotes["putin-no-civilian-targets"].startswith(
+        "'Our army does not attack any civilian infrastructure site. We have every capability"
+    )
+    assert quotes["mod-denied-striking-mall"] == (
+        "It denied striking the mall, and said the second missile actually hit a train station."
+    )
+    assert quotes["mod-fire-spread"] == (
+        "'The explosions of ammunition for Western weapons sparked a fire in the nearby shopping "
+        "mall, which was not operational at the time.'"
+    )
+
+
+def test_opinions_carry_no_assertions(seeded):
+    opinions = Statement.objects.filter(speaker__slug__in=["pope-francis", "volodymyr-zelensky"])
+    assert opinions.count() == 7
+    assert not Assertion.objects.filter(statement__in=opinions).exists()
+
+
+def test_sides_and_categories_are_linked(seeded):
+    konashenkov = Entity.objects.get(slug="igor-konashenkov")
+    chain = list(
+        Entity.objects.filter(pk__in=konashenkov.lineage_ids).values_list("slug", flat=True)
+    )
+    assert set(chain) == {"russian-federation", "russian-mod", "igor-konashenkov"}
+    mall = Entity.objects.get(slug="amstor-mall")
+    assert set(mall.categories.values_list("slug", flat=True)) == {
+        "civilian-infrastructure",
+        "shopping-centre",
+    }
+    assert not Entity.objects.get(slug="kredmash-factory").categories.exists()
+
+
+def test_strike_time_assertions_are_about_the_strike_hour(seeded):
+    status = Assertion.objects.get(statement__ref="konashenkov-non-functioning")
+    assert status.valid_from == status.valid_until
+    assert status.valid_from.isoformat() == "2022-06-27T12:50:00+00:00"
+    assert status.time_precision == "hour"
+    assert status.choice == "non_functioning"
+
+
+def test_loading_twice_changes_no_row_counts_and_adds_no_history(seeded):
+    before = row_counts()
+    report = seed_load(SEED_PATH)
+    assert row_counts() == before
+    for outcomes in report.sections.values():
+        assert outcomes["created"] == outcomes["updated"] == 0
+
+
+def test_an_edited_file_updates_only_what_changed(seeded, tmp_path):
+    data = yaml.safe_load(SEED_PATH.read_text())
+    statement = data["statements"][index_of("statements", "mod-weapons-depot")]
+    statement["context"] = "Said in a written statement."
+    statement["assertions"][1]["time_precision"] = "day"
+    ids_before = set(Assertion.objects.values_list("pk", flat=True))
+    history_before = Statement.history.count()
+
+    report = seed_load(write_seed(tmp_path, data))
+
+    assert report.sections["statements"]["updated"] == 1
+    assert report.sections["statements"]["unchanged"] == 29
+    assert Statement.history.count() == history_before + 1
+    # Assertions are updated in place, so their conflicts keep their reviews.
+    assert set(Assertion.objects.values_list("pk", flat=True)) == ids_before
+    struck = Assertion.objects.get(statement__ref="mod-weapons-depot", predicate__slug="struck")
+    assert struck.time_precision == "day"
+
+
+def test_unknown_predicate_names_record_and_field(db, tmp_path):
+    data = yaml.safe_load(SEED_PATH.read_text())
+    index = index_of("statements", "mod-weapons-depot")
+    data["statements"][index]["assertions"][0]["predicate"] = "foo"
+
+    with pytest.raises(SeedError) as caught:
+        seed_load(write_seed(tmp_path, data))
+
+    assert str(caught.value) == (
+        f"statements[{index}] (ref mod-weapons-depot).assertions[0].predicate: "
+        "unknown predicate 'foo'"
+    )
+    assert Entity.objects.count() == 0, "a failed load leaves nothing behind"
+
+
+def test_value_of_wrong_type_names_the_value(db, tmp_path):
+    data = yaml.safe_load(SEED_PATH.read_text())
+    index = index_of("evidence", "casualty-record")
+    data["evidence"][index]["assertions"][0]["value"] = "eighteen"
+
+    with pytest.raises(SeedError) as caught:
+        seed_load(write_seed(tmp_path, data))
+
+    assert caught.value.where == f"evidence[{index}] (ref casualty-record).assertions[0].value"
+    assert "number" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("section", "change", "where", "message"),
+    [
+        ("statements", {"speaker": "nobody"}, "speaker", "unknown entity 'nobody'"),
+        ("statements", {"quote": ""}, "quote", "is required"),
+        ("statements", {"said_by": "x"}, "said_by", "unknown field 'said_by'"),
+        ("statements", {"said_at": "last Tuesday"}, "said_at", "not an ISO 8601"),
+        ("evidence", {"reliability": "Z"}, "reliability", "not a valid choice"),
+    ],
+)
+def test_bad_record_field_is_named(db, tmp_path, section, change, where, message):
+    data = yaml.safe_load(SEED_PATH.read_text())
+    data[section][0].update(change)
+    ref = data[section][0]["ref"]
+
+    with pytest.raises(SeedError) as caught:
+        seed_load(write_seed(tmp_path, data))
+
+    assert caught.value.where == f"{section}[0] (ref {ref}).{where}"
+    assert message in caught.value.message
+
+
+def test_wrong_subject_kind_is_named(db, tmp_path):
+    data = yaml.safe_load(SEED_PATH.read_text())
+    index = index_of("statements", "konashenkov-non-functioning")
+    data["statements"][index]["assertions"][0]["subject"] = "kremenchuk-strike"
+
+    with pytest.raises(SeedError) as caught:
+        seed_load(write_seed(tmp_path, data))
+
+    assert caught.value.where.endswith("(ref konashenkov-non-functioning).assertions[0].subject")
+
+
+def test_load_seed_command_prints_counts(db, capsys):
+    call_command("load_seed", str(SEED_PATH))
+    out = capsys.readouterr().out
+    assert "statements: 30 (30 created, 0 updated, 0 unchanged)" in out
+    assert "evidence: 8 (8 created" in out
+
+
+def test_load_seed_command_reports_a_bad_file(db, tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "statements:\n  - ref: x\n    speaker: nobody\n    said_at: 2022-06-28\n    quote: Hi\n"
+    )
+    with pytest.raises(CommandError, match=r"statements\[0\] \(ref x\)\.source: is required"):
+        call_command("load_seed", str(path))
