@@ -172,3 +172,81 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+
+# --- The JSON API: DRF, OpenAPI schema, one error shape, throttling (statements/api/). ---
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: an anonymous write gets 401 with ``WWW-Authenticate: Token``.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["statements.api.permissions.CuratorOrReadOnly"],
+    # JSON only: any other request body is a 415, any other Accept a 406.
+    "DEFAULT_PARSER_CLASSES": ["statements.api.parsers.GuardedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "statements.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "statements.api.throttling.AnonThrottle",
+        "statements.api.throttling.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "120/minute"),
+        "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
+    },
+    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "statements.api.schema.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "URL_FORMAT_OVERRIDE": None,
+}
+
+DRF_STANDARDIZED_ERRORS = {
+    "EXCEPTION_HANDLER_CLASS": "statements.api.handlers.ExceptionHandler",
+    "ALLOWED_ERROR_STATUS_CODES": [
+        str(code) for code in (400, 401, 403, 404, 405, 406, 409, 412, 413, 415, 429, 500)
+    ],
+    "ERROR_SCHEMAS": {
+        "409": "statements.api.exceptions.ErrorResponse409Serializer",
+        "412": "statements.api.exceptions.ErrorResponse412Serializer",
+        "413": "statements.api.exceptions.ErrorResponse413Serializer",
+    },
+}
+
+_ERROR_ENUMS = "drf_standardized_errors.openapi_serializers"
+SPECTACULAR_SETTINGS = {
+    "TITLE": "contradict API",
+    "DESCRIPTION": (
+        "Who said what, when and where; the typed assertions in it; recorded evidence; and the "
+        "pairs of assertions that cannot both be true. Anyone may read. Writing and reviewing "
+        "need a curator's token (`Authorization: Token <key>`) or an admin session. Every 4xx "
+        "has the same shape: `{type, errors: [{code, detail, attr}]}`, where `attr` names the "
+        "field at fault (`assertions.2.value`). Detail responses carry an `ETag`; send it back "
+        "as `If-Match` on PUT, PATCH, DELETE and review to get 412 instead of a lost update."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/",
+    "ENUM_NAME_OVERRIDES": {
+        "ValidationErrorEnum": f"{_ERROR_ENUMS}.ValidationErrorEnum.choices",
+        "ClientErrorEnum": f"{_ERROR_ENUMS}.ClientErrorEnum.choices",
+        "ServerErrorEnum": f"{_ERROR_ENUMS}.ServerErrorEnum.choices",
+        "ErrorCode401Enum": f"{_ERROR_ENUMS}.ErrorCode401Enum.choices",
+        "ErrorCode403Enum": f"{_ERROR_ENUMS}.ErrorCode403Enum.choices",
+        "ErrorCode404Enum": f"{_ERROR_ENUMS}.ErrorCode404Enum.choices",
+        "ErrorCode405Enum": f"{_ERROR_ENUMS}.ErrorCode405Enum.choices",
+        "ErrorCode406Enum": f"{_ERROR_ENUMS}.ErrorCode406Enum.choices",
+        "ErrorCode415Enum": f"{_ERROR_ENUMS}.ErrorCode415Enum.choices",
+        "ErrorCode429Enum": f"{_ERROR_ENUMS}.ErrorCode429Enum.choices",
+        "ErrorCode500Enum": f"{_ERROR_ENUMS}.ErrorCode500Enum.choices",
+        "EntityKindEnum": "statements.models.EntityKind",
+        "EvidenceKindEnum": "statements.models.EvidenceKind",
+        "ConflictKindEnum": "statements.models.ConflictKind",
+        "ConflictStatusEnum": "statements.models.ConflictStatus",
+        "TimePrecisionEnum": "statements.models.TimePrecision",
+        "ValueTypeEnum": "statements.models.ValueType",
+        "ConditionOperatorEnum": "statements.models.ConditionOperator",
+    },
+    "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
+}

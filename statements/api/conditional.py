@@ -1,0 +1,46 @@
+"""ETags on detail responses, and the If-Match check that turns a lost update into a 412.
+
+The ETag is a hash of the representation the client read, so any change a client could see
+(a review, an edited assertion, the other side of a conflict) changes it, for every model alike.
+"""
+
+import hashlib
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+from statements.api.exceptions import PreconditionFailed
+
+
+def etag_for(data) -> str:
+    """Return the strong ETag (quoted) of a serialized representation."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, sort_keys=True, separators=(",", ":"))
+    return '"' + hashlib.sha256(payload.encode()).hexdigest()[:32] + '"'
+
+
+def _tags(header: str) -> list[str]:
+    # Weak tags compare by their opaque part: a proxy may have weakened ours.
+    return [tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()]
+
+
+def check_if_match(request, current_etag: str) -> None:
+    """Raise 412 when the request's If-Match names neither ``current_etag`` nor ``*``.
+
+    Without If-Match the write goes ahead (clients opt in to the check).
+    """
+    header = request.headers.get("If-Match")
+    if header is None:
+        return
+    tags = _tags(header)
+    if "*" in tags or current_etag in tags:
+        return
+    raise PreconditionFailed()
+
+
+def if_none_match_hit(request, current_etag: str) -> bool:
+    """Return whether a GET's If-None-Match already names ``current_etag`` (answer 304)."""
+    header = request.headers.get("If-None-Match")
+    if header is None:
+        return False
+    tags = _tags(header)
+    return "*" in tags or current_etag in tags

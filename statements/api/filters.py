@@ -1,0 +1,320 @@
+"""Query parameters for the lists. A value that cannot be read is a 400 naming the parameter,
+never silently ignored."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import filters
+from rest_framework.exceptions import ValidationError
+
+from statements import selectors
+from statements.models import (
+    Assertion,
+    Certainty,
+    Conflict,
+    ConflictKind,
+    ConflictStatus,
+    Entity,
+    EntityKind,
+    Evidence,
+    EvidenceKind,
+    PairClass,
+    Polarity,
+    Predicate,
+    Statement,
+    ValueType,
+)
+
+MAX_ID = 2**63 - 1
+MAX_SEARCH_LENGTH = 200
+MAX_SEARCH_TERMS = 10
+
+
+def strict_bool(request, name: str) -> bool:
+    """Return the query parameter ``name`` read as true or false (absent: false); else 400."""
+    raw = request.query_params.get(name, "false")
+    if raw not in ("true", "false"):
+        raise ValidationError({name: [f"Enter true or false; got {raw[:20]!r}."]})
+    return raw == "true"
+
+
+class StrictBooleanFilter(django_filters.ChoiceFilter):
+    """``true`` or ``false``; anything else is a 400 (django-filter's own ignores it)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [("true", "true"), ("false", "false")])
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in ("", None):
+            return qs
+        return super().filter(qs, value == "true")
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A record id: a whole number from 1 (``1.5`` or ``-3`` is a 400)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+def _slug_filter(model, help_text: str, **kwargs):
+    # The schema says string: clients send slugs, not the primary keys it would guess.
+    return extend_schema_field(OpenApiTypes.STR)(
+        django_filters.ModelChoiceFilter(
+            queryset=model.objects.all(), to_field_name="slug", help_text=help_text, **kwargs
+        )
+    )
+
+
+def _entity_filter(help_text: str, **kwargs):
+    return _slug_filter(Entity, help_text, **kwargs)
+
+
+class SearchFilter(filters.SearchFilter):
+    """DRF's search, bounded: a long search is a 400, not a query with hundreds of ORs."""
+
+    def get_search_terms(self, request):
+        raw = request.query_params.get(self.search_param, "")
+        terms = super().get_search_terms(request)
+        if len(raw) > MAX_SEARCH_LENGTH or len(terms) > MAX_SEARCH_TERMS:
+            raise ValidationError(
+                {
+                    self.search_param: [
+                        f"Search with at most {MAX_SEARCH_TERMS} words "
+                        f"and {MAX_SEARCH_LENGTH} characters."
+                    ]
+                }
+            )
+        return terms
+
+
+class OrderingFilter(filters.OrderingFilter):
+    """DRF's ordering, strict: an unknown field is a 400 instead of being dropped."""
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if params:
+            fields = [param.strip() for param in params.split(",")]
+            valid = {
+                name for name, _ in self.get_valid_fields(queryset, view, {"request": request})
+            }
+            bad = [field for field in fields if field.lstrip("-") not in valid]
+            if bad:
+                raise ValidationError(
+                    {
+                        self.ordering_param: [
+                            f"Cannot order by {', '.join(bad)}; "
+                            f"choose from {', '.join(sorted(valid))} (prefix - to reverse)."
+                        ]
+                    }
+                )
+        return super().get_ordering(request, queryset, view)
+
+
+class EntityFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=EntityKind.choices)
+    part_of = _entity_filter("Direct parts of this entity (slug).")
+    within = _entity_filter(
+        "Everything part_of this entity at any depth, itself included (slug).", method="_within"
+    )
+    category = _entity_filter("Members of this category (slug).", field_name="categories")
+
+    class Meta:
+        model = Entity
+        fields = ["kind", "part_of", "within", "category"]
+
+    def _within(self, queryset, name, entity):
+        return queryset.filter(lineage__startswith=entity.lineage) if entity.lineage else queryset
+
+
+class PredicateFilter(django_filters.FilterSet):
+    value_type = django_filters.ChoiceFilter(choices=ValueType.choices)
+    single_valued = StrictBooleanFilter()
+
+    class Meta:
+        model = Predicate
+        fields = ["value_type", "single_valued"]
+
+
+class StatementFilter(django_filters.FilterSet):
+    ref = django_filters.CharFilter(max_length=100)
+    speaker = _entity_filter("Said by this entity (slug).", method="_speaker")
+    speaker_side = StrictBooleanFilter(
+        method="_noop", help_text="With speaker: include everyone part_of the speaker."
+    )
+    about = _entity_filter(
+        "With an assertion whose subject or object is this entity (slug).", method="_about"
+    )
+    source = django_filters.CharFilter(field_name="source__slug", max_length=100)
+    said_after = django_filters.DateTimeFilter(field_name="said_at", lookup_expr="gte")
+    said_before = django_filters.DateTimeFilter(field_name="said_at", lookup_expr="lte")
+
+    class Meta:
+        model = Statement
+        fields = ["ref", "speaker", "speaker_side", "about", "source"]
+
+    def _noop(self, queryset, name, value):
+        return queryset
+
+    def _speaker(self, queryset, name, entity):
+        if self.form.cleaned_data.get("speaker_side") == "true" and entity.lineage:
+            return queryset.filter(speaker__lineage__startswith=entity.lineage)
+        return queryset.filter(speaker=entity)
+
+    def _about(self, queryset, name, entity):
+        return selectors.statements_about(queryset, entity=entity)
+
+
+class EvidenceFilter(django_filters.FilterSet):
+    ref = django_filters.CharFilter(max_length=100)
+    kind = django_filters.ChoiceFilter(choices=EvidenceKind.choices)
+    about = _entity_filter(
+        "With an assertion whose subject or object is this entity (slug).", method="_about"
+    )
+    source = django_filters.CharFilter(field_name="source__slug", max_length=100)
+
+    class Meta:
+        model = Evidence
+        fields = ["ref", "kind", "about", "source"]
+
+    def _about(self, queryset, name, entity):
+        return selectors.evidence_about(queryset, entity=entity)
+
+
+class AssertionFilter(django_filters.FilterSet):
+    predicate = _slug_filter(Predicate, "Predicate (slug).")
+    subject = _entity_filter("Subject (slug).")
+    object = _entity_filter("Object (slug), for entity predicates.")
+    entity = _entity_filter("Subject or object (slug).", method="_entity")
+    speaker = _entity_filter("Said by this entity (slug).", field_name="statement__speaker")
+    statement = IdFilter(field_name="statement_id")
+    evidence = IdFilter(field_name="evidence_id")
+    polarity = django_filters.ChoiceFilter(choices=Polarity.choices)
+    certainty = django_filters.ChoiceFilter(choices=Certainty.choices)
+
+    class Meta:
+        model = Assertion
+        fields = [
+            "predicate",
+            "subject",
+            "object",
+            "entity",
+            "speaker",
+            "statement",
+            "evidence",
+            "polarity",
+            "certainty",
+        ]
+
+    def _entity(self, queryset, name, entity):
+        return queryset.filter(Q(subject=entity) | Q(object=entity))
+
+
+class ConflictFilter(django_filters.FilterSet):
+    """Conflicts a front end asks for. Without ``status``, retracted ones are left out."""
+
+    status = django_filters.MultipleChoiceFilter(
+        choices=ConflictStatus.choices,
+        help_text="Repeat for several (status=open&status=confirmed). "
+        "Default: every status but retracted.",
+    )
+    rule = django_filters.CharFilter(max_length=50, help_text="Code of the rule that fired.")
+    kind = django_filters.ChoiceFilter(choices=ConflictKind.choices)
+    pair_class = django_filters.ChoiceFilter(choices=PairClass.choices)
+    speaker = _entity_filter("Either side said by this entity (slug).", method="_speaker")
+    speaker_side = StrictBooleanFilter(
+        method="_noop",
+        help_text="With speaker: include everything said by anyone part_of the speaker "
+        "(the ministry's spokesman, the state's army).",
+    )
+    entity = _entity_filter(
+        "The subject or object of either side is this entity (slug).", method="_entity"
+    )
+    predicate = _slug_filter(
+        Predicate, "Either side uses this predicate (slug).", method="_predicate"
+    )
+    statement = IdFilter(
+        method="_statement", help_text="Either side is an assertion of this statement."
+    )
+    evidence = IdFilter(
+        method="_evidence", help_text="Either side is an assertion of this evidence."
+    )
+    said_after = django_filters.DateTimeFilter(
+        method="_said_after",
+        help_text="Either side was said (or its evidence captured) at or after this time.",
+    )
+    said_before = django_filters.DateTimeFilter(
+        method="_said_before",
+        help_text="Either side was said (or its evidence captured) at or before this time.",
+    )
+    detected_after = django_filters.DateTimeFilter(field_name="detected_at", lookup_expr="gte")
+    detected_before = django_filters.DateTimeFilter(field_name="detected_at", lookup_expr="lte")
+    min_score = django_filters.NumberFilter(
+        field_name="score", lookup_expr="gte", min_value=0, max_value=1
+    )
+
+    class Meta:
+        model = Conflict
+        fields = [
+            "status",
+            "rule",
+            "kind",
+            "pair_class",
+            "speaker",
+            "speaker_side",
+            "entity",
+            "predicate",
+            "statement",
+            "evidence",
+            "said_after",
+            "said_before",
+            "detected_after",
+            "detected_before",
+            "min_score",
+        ]
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.exclude(status=ConflictStatus.RETRACTED)
+        return super().filter_queryset(queryset)
+
+    def _noop(self, queryset, name, value):
+        return queryset
+
+    def _speaker(self, queryset, name, entity):
+        side = self.form.cleaned_data.get("speaker_side") == "true"
+        return selectors.conflicts_of_speaker(queryset, speaker=entity, side=side)
+
+    def _entity(self, queryset, name, entity):
+        return selectors.conflicts_involving_entity(queryset, entity=entity)
+
+    def _predicate(self, queryset, name, predicate):
+        return queryset.filter(
+            Q(assertion_a__predicate=predicate) | Q(assertion_b__predicate=predicate)
+        )
+
+    def _statement(self, queryset, name, value):
+        return selectors.conflicts_of_statement(queryset, statement_id=int(value))
+
+    def _evidence(self, queryset, name, value):
+        return selectors.conflicts_of_evidence(queryset, evidence_id=int(value))
+
+    def _said(self, queryset, lookup, value):
+        condition = Q()
+        for side in ("assertion_a", "assertion_b"):
+            condition |= Q(**{f"{side}__statement__said_at__{lookup}": value})
+            condition |= Q(**{f"{side}__evidence__captured_at__{lookup}": value})
+        return queryset.filter(condition)
+
+    def _said_after(self, queryset, name, value):
+        return self._said(queryset, "gte", value)
+
+    def _said_before(self, queryset, name, value):
+        return self._said(queryset, "lte", value)

@@ -1,0 +1,476 @@
+"""What the API reads and writes. Output and input serializers differ where the shapes do:
+records are shown with their relations in full and written with slugs."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from statements.models import (
+    Assertion,
+    Certainty,
+    Comparator,
+    Conflict,
+    Entity,
+    EntityKind,
+    Evidence,
+    ExclusionRule,
+    Polarity,
+    Predicate,
+    ReviewDecision,
+    Source,
+    Statement,
+    TimePrecision,
+    ValueType,
+)
+
+# --- Small references used inside other records. ---
+
+
+class EntityRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Entity
+        fields = ["slug", "name", "kind"]
+        read_only_fields = fields
+
+
+class SourceRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["slug", "title", "url", "publisher", "published_on"]
+        read_only_fields = fields
+
+
+@extend_schema_field({"type": "string", "nullable": True, "readOnly": True})
+class UsernameField(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="username", read_only=True, allow_null=True, **kwargs)
+
+
+# --- Catalogue: entities, sources, predicates, exclusion rules. ---
+
+
+class ImmutableSlugMixin:
+    """Refuse to rename: slugs are the stable keys clients, seeds and rules refer to."""
+
+    def validate_slug(self, value):
+        if self.instance is not None and value != self.instance.slug:
+            raise serializers.ValidationError(
+                "A slug cannot change once created.", code="immutable"
+            )
+        return value
+
+
+class EntitySerializer(ImmutableSlugMixin, serializers.ModelSerializer):
+    part_of = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Entity.objects.all(), allow_null=True, required=False
+    )
+    categories = serializers.SlugRelatedField(
+        slug_field="slug",
+        many=True,
+        required=False,
+        queryset=Entity.objects.filter(kind=EntityKind.CATEGORY),
+        help_text="Slugs of the categories (entities of kind category) this entity belongs to.",
+    )
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, max_length=100
+    )
+
+    class Meta:
+        model = Entity
+        fields = ["id", "slug", "name", "aliases", "kind", "description", "part_of", "categories"]
+
+
+class SourceSerializer(ImmutableSlugMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["id", "slug", "title", "url", "publisher", "published_on"]
+
+
+class PredicateSerializer(ImmutableSlugMixin, serializers.ModelSerializer):
+    choices = serializers.ListField(
+        child=serializers.SlugField(max_length=100), required=False, max_length=100
+    )
+    subject_kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=EntityKind.choices), required=False
+    )
+    object_kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=EntityKind.choices), required=False
+    )
+    tolerance = serializers.FloatField(min_value=0, required=False)
+    about_tolerance = serializers.FloatField(min_value=0, required=False)
+
+    class Meta:
+        model = Predicate
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "description",
+            "value_type",
+            "choices",
+            "single_valued",
+            "tolerance",
+            "about_tolerance",
+            "subject_kinds",
+            "object_kinds",
+        ]
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}], "nullable": True}
+)
+class ScalarField(serializers.Field):
+    """A string, a number or a boolean: an entity slug, a choice, a count, a yes or no."""
+
+    default_error_messages = {"invalid": "Enter a string, a number or true/false."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, str | int | float | bool):
+            return data
+        self.fail("invalid")
+
+    def to_representation(self, value):
+        return value
+
+
+class ExclusionRuleSerializer(ImmutableSlugMixin, serializers.ModelSerializer):
+    left_predicate = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Predicate.objects.all()
+    )
+    right_predicate = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Predicate.objects.all()
+    )
+    left_value = ScalarField(allow_null=True, required=False)
+    right_value = ScalarField(allow_null=True, required=False)
+
+    class Meta:
+        model = ExclusionRule
+        fields = [
+            "id",
+            "slug",
+            "description",
+            "left_predicate",
+            "left_operator",
+            "left_value",
+            "right_predicate",
+            "right_operator",
+            "right_value",
+            "active",
+        ]
+
+
+# --- Assertions, shown. ---
+
+
+class AssertionSerializer(serializers.ModelSerializer):
+    predicate = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    subject = EntityRefSerializer(read_only=True)
+    object = EntityRefSerializer(read_only=True, allow_null=True)
+    value = serializers.SerializerMethodField(
+        help_text="The entity's slug for entity predicates, else the choice, number or boolean."
+    )
+    value_display = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Assertion
+        fields = [
+            "id",
+            "predicate",
+            "subject",
+            "object",
+            "value",
+            "value_display",
+            "comparator",
+            "polarity",
+            "valid_from",
+            "valid_until",
+            "time_precision",
+            "certainty",
+            "note",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(
+        {"oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}], "nullable": True}
+    )
+    def get_value(self, assertion):
+        if assertion.object_id is not None:
+            return assertion.object.slug
+        return assertion.value
+
+
+class StatementSummarySerializer(serializers.ModelSerializer):
+    speaker = EntityRefSerializer(read_only=True)
+    source = SourceRefSerializer(read_only=True)
+
+    class Meta:
+        model = Statement
+        fields = ["id", "ref", "speaker", "source", "said_at", "said_at_precision", "quote"]
+        read_only_fields = fields
+
+
+class EvidenceSummarySerializer(serializers.ModelSerializer):
+    source = SourceRefSerializer(read_only=True)
+    place = EntityRefSerializer(read_only=True, allow_null=True)
+    grade = serializers.CharField(read_only=True, help_text="Admiralty code, e.g. B2.")
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "ref",
+            "kind",
+            "title",
+            "source",
+            "captured_at",
+            "captured_at_precision",
+            "place",
+            "reliability",
+            "credibility",
+            "grade",
+            "media_url",
+        ]
+        read_only_fields = fields
+
+
+class AssertionWithOwnerSerializer(AssertionSerializer):
+    statement = StatementSummarySerializer(read_only=True, allow_null=True)
+    evidence = EvidenceSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta(AssertionSerializer.Meta):
+        fields = [*AssertionSerializer.Meta.fields, "statement", "evidence"]
+        read_only_fields = fields
+
+
+# --- Statements and evidence, shown in full and written with their assertions. ---
+
+
+class StatementSerializer(StatementSummarySerializer):
+    created_by = UsernameField()
+    assertions = AssertionSerializer(many=True, read_only=True)
+
+    class Meta(StatementSummarySerializer.Meta):
+        fields = [
+            *StatementSummarySerializer.Meta.fields,
+            "context",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "assertions",
+        ]
+        read_only_fields = fields
+
+
+class EvidenceSerializer(EvidenceSummarySerializer):
+    created_by = UsernameField()
+    assertions = AssertionSerializer(many=True, read_only=True)
+
+    class Meta(EvidenceSummarySerializer.Meta):
+        fields = [
+            *EvidenceSummarySerializer.Meta.fields,
+            "description",
+            "media_sha256",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "assertions",
+        ]
+        read_only_fields = fields
+
+
+class AssertionInputSerializer(serializers.Serializer):
+    """One assertion as a client writes it: slugs for the predicate and entities."""
+
+    id = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="An existing assertion of this record, to change it in place (its conflicts "
+        "keep their reviews). Leave out to add a new one.",
+    )
+    predicate = serializers.SlugRelatedField(slug_field="slug", queryset=Predicate.objects.all())
+    subject = serializers.SlugRelatedField(slug_field="slug", queryset=Entity.objects.all())
+    value = ScalarField(
+        help_text="An entity slug for entity predicates; one of the predicate's choices; "
+        "a number; or true/false, as the predicate's value_type says."
+    )
+    comparator = serializers.ChoiceField(choices=Comparator.choices, default=Comparator.EXACTLY)
+    polarity = serializers.ChoiceField(choices=Polarity.choices, default=Polarity.AFFIRMED)
+    valid_from = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    valid_until = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    time_precision = serializers.ChoiceField(
+        choices=TimePrecision.choices, default=TimePrecision.DAY
+    )
+    certainty = serializers.ChoiceField(choices=Certainty.choices, default=Certainty.ASSERTED)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        predicate = attrs["predicate"]
+        if predicate.value_type == ValueType.ENTITY:
+            slug = attrs["value"]
+            entity = Entity.objects.filter(slug=slug).first() if isinstance(slug, str) else None
+            if entity is None:
+                raise serializers.ValidationError(
+                    {"value": f"{predicate.slug} takes an entity slug; {slug!r} is not one."},
+                    code="does_not_exist",
+                )
+            attrs["value"] = entity
+        return attrs
+
+
+class _RecordInputMixin:
+    def validate_assertions(self, value):
+        if len(value) > self.MAX_ASSERTIONS:
+            raise serializers.ValidationError(
+                f"At most {self.MAX_ASSERTIONS} assertions per record.", code="max_length"
+            )
+        return value
+
+
+class StatementInputSerializer(_RecordInputMixin, serializers.ModelSerializer):
+    """A statement as a client writes it, with all its assertions.
+
+    On PUT the assertions replace the statement's: items with an ``id`` change that assertion,
+    items without one are added, and assertions left out are deleted. On PATCH, leaving
+    ``assertions`` out keeps them as they are.
+    """
+
+    MAX_ASSERTIONS = 200
+    speaker = serializers.SlugRelatedField(slug_field="slug", queryset=Entity.objects.all())
+    source = serializers.SlugRelatedField(slug_field="slug", queryset=Source.objects.all())
+    assertions = AssertionInputSerializer(many=True, required=False)
+
+    class Meta:
+        model = Statement
+        fields = [
+            "ref",
+            "speaker",
+            "source",
+            "said_at",
+            "said_at_precision",
+            "quote",
+            "context",
+            "assertions",
+        ]
+        # Uniqueness of ``ref`` is checked by the service, which names the field.
+        extra_kwargs = {"ref": {"validators": []}}
+
+
+class EvidenceInputSerializer(_RecordInputMixin, serializers.ModelSerializer):
+    """An evidence item as a client writes it, with all its assertions (PUT replaces them)."""
+
+    MAX_ASSERTIONS = 200
+    source = serializers.SlugRelatedField(slug_field="slug", queryset=Source.objects.all())
+    place = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Entity.objects.all(), allow_null=True, required=False
+    )
+    assertions = AssertionInputSerializer(many=True, required=False)
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "ref",
+            "kind",
+            "title",
+            "source",
+            "captured_at",
+            "captured_at_precision",
+            "place",
+            "reliability",
+            "credibility",
+            "description",
+            "media_url",
+            "media_sha256",
+            "assertions",
+        ]
+        extra_kwargs = {"ref": {"validators": []}}
+
+
+class DraftStatementSerializer(serializers.Serializer):
+    """A statement to check and not save: who would say it, when, and its assertions."""
+
+    speaker = serializers.SlugRelatedField(slug_field="slug", queryset=Entity.objects.all())
+    source = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Source.objects.all(), required=False, allow_null=True
+    )
+    said_at = serializers.DateTimeField()
+    said_at_precision = serializers.ChoiceField(
+        choices=TimePrecision.choices, default=TimePrecision.DAY
+    )
+    quote = serializers.CharField(required=False, allow_blank=True, default="")
+    assertions = AssertionInputSerializer(many=True, allow_empty=False, max_length=200)
+
+
+# --- Conflicts. ---
+
+
+class ConflictSideSerializer(serializers.Serializer):
+    """One side of a conflict: the assertion, and the statement or evidence it comes from."""
+
+    assertion = AssertionSerializer(source="*", read_only=True)
+    statement = StatementSummarySerializer(read_only=True, allow_null=True)
+    evidence = EvidenceSummarySerializer(read_only=True, allow_null=True)
+
+
+class ReviewSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(
+        source="review_decision", choices=ReviewDecision.choices, read_only=True
+    )
+    note = serializers.CharField(source="review_note", read_only=True)
+    reviewed_by = UsernameField()
+    reviewed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class ConflictSerializer(serializers.ModelSerializer):
+    side_a = ConflictSideSerializer(source="assertion_a", read_only=True)
+    side_b = ConflictSideSerializer(source="assertion_b", read_only=True)
+    review = ReviewSerializer(source="*", read_only=True)
+    reason = serializers.JSONField(
+        read_only=True, help_text="The fields and values the rule compared."
+    )
+
+    class Meta:
+        model = Conflict
+        fields = [
+            "id",
+            "rule",
+            "kind",
+            "pair_class",
+            "status",
+            "score",
+            "explanation",
+            "reason",
+            "side_a",
+            "side_b",
+            "review",
+            "detected_at",
+            "updated_at",
+            "retracted_at",
+        ]
+        read_only_fields = fields
+
+
+class ConflictReviewInputSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(
+        choices=[ReviewDecision.CONFIRMED, ReviewDecision.DISMISSED],
+        help_text="confirmed: the pair cannot both be true; dismissed: it was flagged wrongly.",
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class DraftFindingSerializer(serializers.Serializer):
+    """What checking a draft would flag: the rule, and the assertion on record it clashes with."""
+
+    draft_assertion = serializers.IntegerField(
+        help_text="Index of the draft's assertion in the request's assertions list."
+    )
+    rule = serializers.CharField()
+    kind = serializers.CharField()
+    pair_class = serializers.CharField()
+    score = serializers.FloatField()
+    explanation = serializers.CharField()
+    reason = serializers.JSONField()
+    on_record = ConflictSideSerializer(help_text="The assertion on record, with its owner.")
+
+
+class DraftCheckResultSerializer(serializers.Serializer):
+    conflicts = DraftFindingSerializer(many=True)

@@ -1,0 +1,19 @@
+"""Request rates: anonymous clients per IP, signed-in clients per user (from settings)."""
+
+from rest_framework import throttling
+from rest_framework.settings import api_settings
+
+
+class _RateFromSettings:
+    # DRF's throttles copy the rates at import; reading them per request lets settings (and
+    # tests) change them.
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class AnonThrottle(_RateFromSettings, throttling.AnonRateThrottle):
+    """Limit anonymous clients by IP (``API_THROTTLE_ANON``, default 120/minute)."""
+
+
+class UserThrottle(_RateFromSettings, throttling.UserRateThrottle):
+    """Limit signed-in clients by user (``API_THROTTLE_USER``, default 1200/minute)."""

@@ -1,0 +1,23 @@
+"""Routes of the JSON API, mounted at /api/."""
+
+from django.urls import path, re_path
+from rest_framework.routers import DefaultRouter
+
+from statements.api import views
+
+router = DefaultRouter()
+router.include_format_suffixes = False
+router.register("entities", views.EntityViewSet, basename="entity")
+router.register("sources", views.SourceViewSet, basename="source")
+router.register("predicates", views.PredicateViewSet, basename="predicate")
+router.register("exclusion-rules", views.ExclusionRuleViewSet, basename="exclusion-rule")
+router.register("statements", views.StatementViewSet, basename="statement")
+router.register("evidence", views.EvidenceViewSet, basename="evidence")
+router.register("assertions", views.AssertionViewSet, basename="assertion")
+router.register("conflicts", views.ConflictViewSet, basename="conflict")
+
+urlpatterns = [
+    path("check/", views.CheckApi.as_view(), name="check"),
+    *router.urls,
+    re_path(r"^.*$", views.NotFoundApi.as_view(), name="not-found"),
+]

@@ -1,0 +1,442 @@
+"""Thin API views: validate with a serializer, call a service or a selector, serialize.
+
+Writes go through ``statements.services``; reads through ``statements.selectors``. Detail
+responses carry an ETag; writes honour If-Match under a row lock (see ``conditional``).
+"""
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from statements import selectors
+from statements.api import filters, serializers
+from statements.api.conditional import check_if_match, etag_for, if_none_match_hit
+from statements.api.permissions import IsCurator
+from statements.models import Entity
+from statements.services import (
+    conflict_review,
+    entity_save,
+    evidence_create,
+    evidence_update,
+    exclusion_rule_upsert,
+    predicate_upsert,
+    source_upsert,
+    statement_create,
+    statement_update,
+)
+from statements.services.conflicts import conflicts_forget_assertions
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description="The ETag you read. If the record changed since, the request fails with 412.",
+)
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description="An ETag you hold: 304 with no body when the record has not changed.",
+)
+CONFLICT_SEARCH_FIELDS = [
+    "explanation",
+    "assertion_a__statement__quote",
+    "assertion_b__statement__quote",
+    "assertion_a__evidence__title",
+    "assertion_b__evidence__title",
+]
+CONFLICT_ORDERING_FIELDS = ["score", "detected_at", "updated_at", "id"]
+# A nested ``.../conflicts/`` route lists conflicts: its queryset, filters and schema are theirs.
+CONFLICT_LIST_OPTIONS = {
+    "queryset": selectors.conflict_list(),
+    "serializer_class": serializers.ConflictSerializer,
+    "filterset_class": filters.ConflictFilter,
+    "filter_backends": [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter],
+    "search_fields": CONFLICT_SEARCH_FIELDS,
+    "ordering_fields": CONFLICT_ORDERING_FIELDS,
+}
+
+
+class ConditionalMixin:
+    """Detail responses with an ETag; writes that lock the row and honour If-Match."""
+
+    def get_object(self):
+        if self.request.method in permissions.SAFE_METHODS:
+            return super().get_object()
+        lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
+        lookup = {self.lookup_field: self.kwargs[lookup_url_kwarg]}
+        model = self.get_queryset().model
+        # Lock first (a no-op on SQLite), then read: a concurrent writer holding the lock has
+        # committed by the time we read, so its change shows in the ETag we compare.
+        list(model._default_manager.select_for_update().filter(**lookup).values_list("pk"))
+        instance = super().get_object()
+        check_if_match(self.request, etag_for(self.get_output_serializer(instance).data))
+        return instance
+
+    def get_output_serializer(self, instance):
+        return self.serializer_class(instance, context=self.get_serializer_context())
+
+    def respond(self, instance, status_code=status.HTTP_200_OK):
+        """Return ``instance`` as read back (fresh joins), with its new ETag."""
+        instance = self.get_queryset().get(pk=instance.pk)
+        data = self.get_output_serializer(instance).data
+        return Response(data, status=status_code, headers={"ETag": etag_for(data)})
+
+    def retrieve(self, request, *args, **kwargs):
+        data = self.get_output_serializer(self.get_object()).data
+        etag = etag_for(data)
+        if if_none_match_hit(request, etag):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        return Response(data, headers={"ETag": etag})
+
+
+class RecordViewSet(ConditionalMixin, viewsets.ModelViewSet):
+    """CRUD where input may differ from output, and every write goes through a service."""
+
+    input_serializer_class = None
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update") and self.input_serializer_class:
+            return self.input_serializer_class
+        return self.serializer_class
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        instance = self.write(instance=None, data=serializer.validated_data)
+        return self.respond(instance, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, partial=False, **kwargs):
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        instance = self.write(instance=instance, data=serializer.validated_data)
+        return self.respond(instance)
+
+    def write(self, *, instance, data):
+        raise NotImplementedError
+
+
+def _documented(output, input_=None, name=""):
+    """Return the schema of a record viewset: If-Match on writes, ETag on detail."""
+    input_ = input_ or output
+    return extend_schema_view(
+        list=extend_schema(summary=f"List {name}"),
+        retrieve=extend_schema(summary=f"Show one of the {name}", parameters=[IF_NONE_MATCH]),
+        create=extend_schema(request=input_, responses={201: output}),
+        update=extend_schema(request=input_, responses=output, parameters=[IF_MATCH]),
+        partial_update=extend_schema(request=input_, responses=output, parameters=[IF_MATCH]),
+        destroy=extend_schema(parameters=[IF_MATCH]),
+    )
+
+
+class ConflictListMixin:
+    """Answer a nested ``.../conflicts/`` route with the same filters as /api/conflicts/."""
+
+    def conflicts_response(self, conflicts):
+        conflicts = self.filter_queryset(conflicts)
+        page = self.paginate_queryset(conflicts)
+        data = serializers.ConflictSerializer(page, many=True).data
+        return self.get_paginated_response(data)
+
+    def parent(self, model, **lookup):
+        return get_object_or_404(model, **lookup)
+
+
+# --- Catalogue. ---
+
+
+@_documented(serializers.EntitySerializer, name="entities")
+class EntityViewSet(ConflictListMixin, RecordViewSet):
+    """People, organisations, states, facilities, places, events, weapons and categories."""
+
+    queryset = selectors.entity_list()
+    serializer_class = serializers.EntitySerializer
+    lookup_field = "slug"
+    filterset_class = filters.EntityFilter
+    filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
+    search_fields = ["slug", "name", "description"]
+    ordering_fields = ["name", "slug", "id"]
+
+    def write(self, *, instance, data):
+        categories = data.pop("categories", None)
+        entity = instance or Entity()
+        for name, value in data.items():
+            setattr(entity, name, value)
+        entity = entity_save(entity=entity)
+        if categories is not None:
+            entity.categories.set(categories)
+        return entity
+
+    @extend_schema(
+        summary="Conflicts of an entity",
+        description="Conflicts where the entity speaks on either side or is the subject or "
+        "object of either side. With side=true, also what anyone part_of it said. Takes the "
+        "same filters as /api/conflicts/.",
+        parameters=[
+            OpenApiParameter("slug", str, OpenApiParameter.PATH),
+            OpenApiParameter(
+                "side", str, enum=["true", "false"], description="Include its parts' statements."
+            ),
+        ],
+        responses=serializers.ConflictSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], url_path="conflicts", **CONFLICT_LIST_OPTIONS)
+    def conflicts(self, request, slug=None):
+        entity = self.parent(Entity, slug=slug)
+        side = filters.strict_bool(request, "side")
+        return self.conflicts_response(
+            selectors.conflicts_of_entity(self.get_queryset(), entity=entity, side=side)
+        )
+
+
+@_documented(serializers.SourceSerializer, name="sources")
+class SourceViewSet(RecordViewSet):
+    """Where statements and evidence were published or recorded."""
+
+    queryset = selectors.source_list()
+    serializer_class = serializers.SourceSerializer
+    lookup_field = "slug"
+    filter_backends = [filters.SearchFilter, filters.OrderingFilter]
+    search_fields = ["slug", "title", "publisher"]
+    ordering_fields = ["published_on", "title", "id"]
+
+    def write(self, *, instance, data):
+        slug = data.pop("slug", None) or instance.slug
+        return source_upsert(slug=slug, **data)[0]
+
+
+@_documented(serializers.PredicateSerializer, name="predicates")
+class PredicateViewSet(RecordViewSet):
+    """Assertion types: what a value is and how two values may clash."""
+
+    queryset = selectors.predicate_list()
+    serializer_class = serializers.PredicateSerializer
+    lookup_field = "slug"
+    filterset_class = filters.PredicateFilter
+    filter_backends = [DjangoFilterBackend, filters.SearchFilter]
+    search_fields = ["slug", "name"]
+
+    def write(self, *, instance, data):
+        slug = data.pop("slug", None) or instance.slug
+        return predicate_upsert(slug=slug, **data)[0]
+
+
+@_documented(serializers.ExclusionRuleSerializer, name="exclusion rules")
+class ExclusionRuleViewSet(RecordViewSet):
+    """Curated knowledge: two values, of different predicates, that cannot hold together."""
+
+    queryset = selectors.exclusion_rule_list()
+    serializer_class = serializers.ExclusionRuleSerializer
+    lookup_field = "slug"
+    filter_backends = [filters.SearchFilter]
+    search_fields = ["slug", "description"]
+
+    def write(self, *, instance, data):
+        slug = data.pop("slug", None) or instance.slug
+        return exclusion_rule_upsert(slug=slug, **data)[0]
+
+
+# --- The record: statements and evidence with their assertions. ---
+
+
+class OwnedRecordViewSet(ConflictListMixin, RecordViewSet):
+    lookup_value_regex = "[0-9]+"
+
+    def perform_destroy(self, instance):
+        # Conflicts are derived from the assertions; let the engine forget them first.
+        conflicts_forget_assertions(
+            assertion_ids=list(instance.assertions.values_list("pk", flat=True))
+        )
+        instance.delete()
+
+    @staticmethod
+    def assertion_dicts(data):
+        return [dict(item) for item in data] if data is not None else None
+
+
+@_documented(
+    serializers.StatementSerializer, serializers.StatementInputSerializer, name="statements"
+)
+class StatementViewSet(OwnedRecordViewSet):
+    """Attributed utterances with their typed assertions, written together in one request."""
+
+    queryset = selectors.statement_list()
+    serializer_class = serializers.StatementSerializer
+    input_serializer_class = serializers.StatementInputSerializer
+    filterset_class = filters.StatementFilter
+    filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
+    search_fields = ["quote", "context"]
+    ordering_fields = ["said_at", "created_at", "id"]
+
+    def write(self, *, instance, data):
+        assertions = self.assertion_dicts(data.pop("assertions", None))
+        if instance is None:
+            return statement_create(
+                created_by=self.request.user, assertions=assertions or [], **data
+            )
+        return statement_update(statement=instance, assertions=assertions, **data)
+
+    @extend_schema(
+        summary="Conflicts of a statement",
+        description="Conflicts with one of the statement's assertions on either side. Takes the "
+        "same filters as /api/conflicts/.",
+        responses=serializers.ConflictSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], url_path="conflicts", **CONFLICT_LIST_OPTIONS)
+    def conflicts(self, request, pk=None):
+        statement = self.parent(selectors.statement_list().model, pk=pk)
+        return self.conflicts_response(
+            selectors.conflicts_of_statement(self.get_queryset(), statement_id=statement.pk)
+        )
+
+
+@_documented(serializers.EvidenceSerializer, serializers.EvidenceInputSerializer, name="evidence")
+class EvidenceViewSet(OwnedRecordViewSet):
+    """Recorded items graded with the Admiralty code, with their typed assertions."""
+
+    queryset = selectors.evidence_list()
+    serializer_class = serializers.EvidenceSerializer
+    input_serializer_class = serializers.EvidenceInputSerializer
+    filterset_class = filters.EvidenceFilter
+    filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
+    search_fields = ["title", "description"]
+    ordering_fields = ["captured_at", "created_at", "id"]
+
+    def write(self, *, instance, data):
+        assertions = self.assertion_dicts(data.pop("assertions", None))
+        if instance is None:
+            return evidence_create(
+                created_by=self.request.user, assertions=assertions or [], **data
+            )
+        return evidence_update(evidence=instance, assertions=assertions, **data)
+
+    @extend_schema(
+        summary="Conflicts of an evidence item",
+        description="Conflicts with one of the item's assertions on either side. Takes the same "
+        "filters as /api/conflicts/.",
+        responses=serializers.ConflictSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], url_path="conflicts", **CONFLICT_LIST_OPTIONS)
+    def conflicts(self, request, pk=None):
+        evidence = self.parent(selectors.evidence_list().model, pk=pk)
+        return self.conflicts_response(
+            selectors.conflicts_of_evidence(self.get_queryset(), evidence_id=evidence.pk)
+        )
+
+
+@extend_schema_view(retrieve=extend_schema(parameters=[IF_NONE_MATCH]))
+class AssertionViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
+    """Every typed claim on record, with the statement or evidence it belongs to (read-only:
+    assertions are written with their statement or evidence)."""
+
+    queryset = selectors.assertion_list()
+    serializer_class = serializers.AssertionWithOwnerSerializer
+    filterset_class = filters.AssertionFilter
+    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
+    ordering_fields = ["id", "valid_from"]
+    lookup_value_regex = "[0-9]+"
+
+
+# --- Conflicts and their review. ---
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List conflicts",
+        description="Flagged pairs, both sides in full. Retracted ones are left out unless "
+        "asked for with status.",
+    ),
+    retrieve=extend_schema(parameters=[IF_NONE_MATCH]),
+)
+class ConflictViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
+    """Pairs of assertions that cannot both be true. Derived by the engine; curators review
+    them. Read-only except for the review action: status changes only through a review."""
+
+    queryset = selectors.conflict_list()
+    serializer_class = serializers.ConflictSerializer
+    lookup_value_regex = "[0-9]+"
+    filterset_class = filters.ConflictFilter
+    filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
+    search_fields = CONFLICT_SEARCH_FIELDS
+    ordering_fields = CONFLICT_ORDERING_FIELDS
+
+    def get_serializer_class(self):
+        if self.action == "review":
+            return serializers.ConflictReviewInputSerializer
+        return self.serializer_class
+
+    @extend_schema(
+        summary="Review a conflict",
+        description="Confirm or dismiss with a note; who and when are kept. A dismissed pair "
+        "stays dismissed if it is retracted and clashes again.",
+        request=serializers.ConflictReviewInputSerializer,
+        responses=serializers.ConflictSerializer,
+        parameters=[IF_MATCH],
+    )
+    @action(detail=True, methods=["post"], permission_classes=[IsCurator], filter_backends=[])
+    def review(self, request, pk=None):
+        conflict = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        conflict_review(
+            conflict=conflict,
+            decision=serializer.validated_data["decision"],
+            note=serializer.validated_data["note"],
+            reviewer=request.user,
+        )
+        return self.respond(conflict)
+
+
+# --- Check a draft. ---
+
+
+class CheckApi(APIView):
+    """POST a statement that is not saved; get back the conflicts it would create."""
+
+    anyone_may_post = True
+
+    @extend_schema(
+        summary="Check a draft statement",
+        description="Does this new quote contradict anything on record? Nothing is saved.",
+        request=serializers.DraftStatementSerializer,
+        responses={200: serializers.DraftCheckResultSerializer},
+    )
+    def post(self, request):
+        serializer = serializers.DraftStatementSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        from statements.services.conflicts import conflicts_check_draft
+
+        data = dict(serializer.validated_data)
+        assertions = [dict(item) for item in data.pop("assertions")]
+        # Savepoint rolled back whatever happens: checking must never leave a trace.
+        with transaction.atomic():
+            findings = conflicts_check_draft(assertions=assertions, **data)
+            transaction.set_rollback(True)
+        return Response(serializers.DraftCheckResultSerializer({"conflicts": findings}).data)
+
+
+class NotFoundApi(APIView):
+    """Answer any unknown /api/ path with a 404 in the error shape (not Django's HTML page)."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    throttle_classes = []
+    schema = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise NotFound()
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        raise NotFound()
