@@ -103,6 +103,10 @@ class World(Protocol):
         """Return the active exclusion rules that mention ``predicate`` on either side."""
         ...
 
+    def is_category(self, entity: int) -> bool:
+        """Return whether ``entity`` is a category (so a claim about it is a generic claim)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Attribution:

@@ -1,15 +1,867 @@
 """Turn assertions into facts, run the engine, and upsert its findings as Conflict rows.
 
-(Filled in by the rule-engine work, issue 4. The two entry points below are what the record
-services call after every write.)
+Three ways in:
+
+- ``conflicts_check_assertions``: after every write, the written assertions against their
+  candidates, found through indexes in two queries whatever the corpus holds;
+- ``conflicts_recheck``: everything again, streamed in (subject, predicate) order, one shard at
+  a time (a subject-id range, or the generic claims), so workers can share the work;
+- ``conflicts_check_draft``: what an unsaved statement would clash with, writing nothing.
+
+A conflict's fingerprint is the SHA-256 of its rule code and its two assertion ids, so a
+re-check is an upsert. A live conflict whose pair no longer clashes is retracted (its review
+is kept); when the pair clashes again it returns to its review decision, or to open.
 """
 
-from collections.abc import Iterable
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from itertools import groupby, islice, pairwise
+from operator import itemgetter
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Min, Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from contradict.engine.blocking import (
+    compare,
+    compare_block,
+    compare_generic,
+    exclusion_partners,
+    is_generic_claim,
+    subject_candidates,
+    unique,
+)
+from contradict.engine.facts import AssertionFact, Attribution, Finding
+from contradict.engine.rules import GENERIC, Rule
+from statements.facts import (
+    FACT_FIELDS,
+    SCAN_FIELDS,
+    DbWorld,
+    draft_fact,
+    fact_from_row,
+    predicate_facts,
+)
+from statements.models import (
+    Assertion,
+    Conflict,
+    ConflictStatus,
+    EntityKind,
+    Polarity,
+)
+
+# How many ids go in one ``IN (...)`` list (well under SQLite's variable limit).
+ID_CHUNK = 1000
+# How many candidate rows a re-check gathers before it builds facts and writes conflicts.
+RECHECK_BATCH = 5000
+# How many rows the server-side cursor of a re-check fetches at a time.
+SCAN_CHUNK = 10000
+# How many generic claims a re-check takes per instance query.
+GENERIC_BATCH = 50
+
+CONFLICT_FIELDS = (
+    "kind",
+    "pair_class",
+    "explanation",
+    "reason",
+    "score",
+    "status",
+    "retracted_at",
+    "updated_at",
+)
 
 
-def conflicts_check_assertions(*, assertion_ids: Iterable[int]) -> None:
-    """Check the given assertions against their candidates and upsert/retract conflicts."""
+# -- rules ----------------------------------------------------------------------------------
 
 
-def conflicts_forget_assertions(*, assertion_ids: Iterable[int]) -> None:
-    """Prepare for the deletion of assertions: their conflicts go with them (history keeps them)."""
+@lru_cache(maxsize=8)
+def _rules_from(paths: tuple[str, ...]) -> tuple[Rule, ...]:
+    return tuple(import_string(path)() for path in paths)
+
+
+def active_rules() -> tuple[Rule, ...]:
+    """Return the rules listed in ``settings.CONTRADICT_RULES``, instantiated, in order."""
+    return _rules_from(tuple(settings.CONTRADICT_RULES))
+
+
+def conflict_fingerprint(rule: str, a: int, b: int) -> str:
+    """Return the stable key of a conflict: SHA-256 of the rule code and the ordered ids."""
+    low, high = (a, b) if a < b else (b, a)
+    return hashlib.sha256(f"{rule}:{low}:{high}".encode()).hexdigest()
+
+
+# -- counts and shards ----------------------------------------------------------------------
+
+
+@dataclass
+class RecheckCounts:
+    """What a check did: pairs found, conflicts new, brought back, retracted, left as they were.
+
+    ``found = new + restored + unchanged``.
+    """
+
+    found: int = 0
+    new: int = 0
+    retracted: int = 0
+    unchanged: int = 0
+    restored: int = 0
+
+    def __add__(self, other: RecheckCounts) -> RecheckCounts:
+        return RecheckCounts(
+            **{key: value + getattr(other, key) for key, value in asdict(self).items()}
+        )
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One independent part of a full re-check.
+
+    Either a half-open range of subject ids ``[subject_from, subject_to)`` (``None`` is open),
+    which re-checks same-subject rules (polarity, values, numbers, exclusions) for those
+    subjects, or ``generic=True``, which re-checks generic claims against their instances.
+    Shards never share a conflict, so they can run in any order, in parallel, or again.
+    """
+
+    subject_from: int | None = None
+    subject_to: int | None = None
+    generic: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def label(self) -> str:
+        if self.generic:
+            return "generic"
+        return f"subjects {self.subject_from or ''}..{self.subject_to or ''}"
+
+
+def conflicts_recheck_shards(*, count: int) -> list[Shard]:
+    """Return about ``count`` subject-range shards covering every subject, plus the generic one."""
+    bounds = Assertion.objects.aggregate(low=Min("subject_id"), high=Max("subject_id"))
+    shards: list[Shard] = []
+    if bounds["low"] is not None:
+        low, high = bounds["low"], bounds["high"] + 1
+        count = max(1, min(count, high - low))
+        step = -(-(high - low) // count)
+        edges = [*list(range(low, high, step)), high]
+        for index, (start, stop) in enumerate(pairwise(edges)):
+            shards.append(
+                Shard(
+                    subject_from=None if index == 0 else start,
+                    subject_to=None if stop == high else stop,
+                )
+            )
+    shards.append(Shard(generic=True))
+    return shards
+
+
+# -- explanations ---------------------------------------------------------------------------
+
+ATTRIBUTION_FIELDS = (
+    "id",
+    "predicate__slug",
+    "subject__name",
+    "object__name",
+    "choice",
+    "number",
+    "boolean",
+    "comparator",
+    "polarity",
+    "valid_from",
+    "valid_until",
+    "time_precision",
+    "statement__speaker__name",
+    "statement__quote",
+    "statement__source__title",
+    "statement__said_at",
+    "statement__said_at_precision",
+    "evidence__title",
+    "evidence__description",
+    "evidence__source__title",
+    "evidence__captured_at",
+    "evidence__captured_at_precision",
+    "evidence__reliability",
+    "evidence__credibility",
+)
+_TIME_FORMATS = {
+    "day": "%Y-%m-%d",
+    "hour": "%Y-%m-%d %H:00 UTC",
+    "minute": "%Y-%m-%d %H:%M UTC",
+    "second": "%Y-%m-%d %H:%M:%S UTC",
+}
+
+
+def _format_time(moment: datetime | None, precision: str) -> str:
+    if moment is None:
+        return ""
+    return moment.astimezone(UTC).strftime(_TIME_FORMATS.get(precision, "%Y-%m-%d"))
+
+
+def _format_number(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"
+
+
+def render_assertion(
+    *,
+    predicate: str,
+    subject: str,
+    value: str,
+    polarity: str,
+    valid_from: datetime | None,
+    valid_until: datetime | None,
+    precision: str,
+) -> str:
+    """Return an assertion as a reader sees it: ``facility_status(Amstor) = operational ...``."""
+    relation = "≠" if polarity == Polarity.DENIED else "="
+    text = f"{predicate}({subject}) {relation} {value}"
+    start = _format_time(valid_from, precision)
+    end = _format_time(valid_until, precision)
+    if start and start == end:
+        text += f" at {start}"
+    elif start and end:
+        text += f" from {start} to {end}"
+    elif start:
+        text += f" from {start}"
+    elif end:
+        text += f" until {end}"
+    return text
+
+
+def _value_text(obj: str | None, choice: str, number, boolean, comparator: str) -> str:
+    if obj is not None:
+        return obj
+    if choice:
+        return choice
+    if number is not None:
+        words = {"at_least": "at least ", "at_most": "at most ", "about": "about "}
+        return f"{words.get(comparator, '')}{_format_number(number)}"
+    return "true" if boolean else "false"
+
+
+def _attribution_from_row(row: Sequence[Any]) -> Attribution:
+    (
+        _pk,
+        predicate,
+        subject,
+        obj,
+        choice,
+        number,
+        boolean,
+        comparator,
+        polarity,
+        valid_from,
+        valid_until,
+        precision,
+        speaker,
+        quote,
+        statement_source,
+        said_at,
+        said_precision,
+        evidence_title,
+        description,
+        evidence_source,
+        captured_at,
+        captured_precision,
+        reliability,
+        credibility,
+    ) = row
+    value = render_assertion(
+        predicate=predicate,
+        subject=subject,
+        value=_value_text(obj, choice, number, boolean, comparator),
+        polarity=polarity,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        precision=precision,
+    )
+    if speaker is not None:
+        return Attribution(
+            who=speaker,
+            quote=quote,
+            source=statement_source or "",
+            date=_format_time(said_at, said_precision),
+            value=value,
+        )
+    return Attribution(
+        who=evidence_title or "",
+        quote=description or "",
+        source=evidence_source or "",
+        date=_format_time(captured_at, captured_precision),
+        grade=f"{reliability}{credibility}",
+        value=value,
+    )
+
+
+def _attributions(ids: Iterable[int]) -> dict[int, Attribution]:
+    """Return what explanations name about each stored assertion in ``ids``."""
+    found: dict[int, Attribution] = {}
+    for chunk in _chunks(sorted({pk for pk in ids if pk > 0}), ID_CHUNK):
+        rows = Assertion.objects.filter(id__in=chunk).values_list(*ATTRIBUTION_FIELDS)
+        found.update((row[0], _attribution_from_row(row)) for row in rows)
+    return found
+
+
+def _explain(finding: Finding, rules: Mapping[str, Rule], attributions: Mapping[int, Attribution]):
+    rule = rules[finding.rule]
+    missing = Attribution(who="?", quote="", source="", date="")
+    return rule.explain(
+        finding, attributions.get(finding.a, missing), attributions.get(finding.b, missing)
+    )
+
+
+def _chunks(items: Sequence | Iterable, size: int):
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+# -- writing findings -------------------------------------------------------------------------
+
+
+@dataclass
+class _Upsert:
+    """The outcome of writing one batch of findings."""
+
+    counts: RecheckCounts = field(default_factory=RecheckCounts)
+    ids: set[int] = field(default_factory=set)
+
+
+def _live_status(conflict: Conflict) -> str:
+    return conflict.review_decision or ConflictStatus.OPEN
+
+
+def _upsert(findings: Sequence[Finding], *, refresh: bool) -> _Upsert:
+    """Write ``findings`` as conflicts: create new ones, bring back retracted ones.
+
+    With ``refresh`` every found conflict gets its explanation rebuilt (a record's words or
+    speaker may have changed); otherwise only new, restored, or re-scored ones do.
+    """
+    result = _Upsert()
+    if not findings:
+        return result
+    rules = {rule.code: rule for rule in active_rules()}
+    by_fingerprint = {conflict_fingerprint(f.rule, f.a, f.b): f for f in findings}
+    existing: dict[str, Conflict] = {}
+    for chunk in _chunks(list(by_fingerprint), ID_CHUNK):
+        existing.update((c.fingerprint, c) for c in Conflict.objects.filter(fingerprint__in=chunk))
+
+    def needs_text(fingerprint: str, finding: Finding) -> bool:
+        conflict = existing.get(fingerprint)
+        return (
+            refresh
+            or conflict is None
+            or conflict.status == ConflictStatus.RETRACTED
+            or conflict.kind != finding.kind
+            or conflict.pair_class != finding.pair_class
+            or conflict.score != finding.score
+            or conflict.reason != finding.reason
+        )
+
+    explain = {fp: f for fp, f in by_fingerprint.items() if needs_text(fp, f)}
+    attributions = _attributions(pk for f in explain.values() for pk in (f.a, f.b))
+    now = timezone.now()
+    created: list[Conflict] = []
+    changed: list[Conflict] = []
+    counts = result.counts
+    for fingerprint, finding in by_fingerprint.items():
+        counts.found += 1
+        conflict = existing.get(fingerprint)
+        if conflict is None:
+            counts.new += 1
+            created.append(
+                Conflict(
+                    fingerprint=fingerprint,
+                    assertion_a_id=finding.a,
+                    assertion_b_id=finding.b,
+                    rule=finding.rule,
+                    kind=finding.kind,
+                    pair_class=finding.pair_class,
+                    explanation=_explain(finding, rules, attributions),
+                    reason=finding.reason,
+                    score=finding.score,
+                    status=ConflictStatus.OPEN,
+                    detected_at=now,
+                    updated_at=now,
+                )
+            )
+            continue
+        result.ids.add(conflict.pk)
+        dirty = False
+        if conflict.status == ConflictStatus.RETRACTED:
+            counts.restored += 1
+            conflict.status = _live_status(conflict)
+            conflict.retracted_at = None
+            dirty = True
+        else:
+            counts.unchanged += 1
+        if fingerprint in explain:
+            explanation = _explain(finding, rules, attributions)
+            new_values = {
+                "kind": finding.kind,
+                "pair_class": finding.pair_class,
+                "explanation": explanation,
+                "reason": finding.reason,
+                "score": finding.score,
+            }
+            for name, value in new_values.items():
+                if getattr(conflict, name) != value:
+                    setattr(conflict, name, value)
+                    dirty = True
+        if dirty:
+            conflict.updated_at = now
+            changed.append(conflict)
+    if created:
+        saved = bulk_create_with_history(created, Conflict, batch_size=500, default_date=now)
+        result.ids.update(conflict.pk for conflict in saved)
+    if changed:
+        bulk_update_with_history(
+            changed, Conflict, CONFLICT_FIELDS, batch_size=500, default_date=now
+        )
+    return result
+
+
+def _retract(conflict_ids: Iterable[int]) -> int:
+    """Retract the live conflicts ``conflict_ids``; keep their reviews. Return how many."""
+    now = timezone.now()
+    count = 0
+    for chunk in _chunks(list(conflict_ids), ID_CHUNK):
+        retracted = []
+        for conflict in Conflict.objects.filter(id__in=chunk).exclude(
+            status=ConflictStatus.RETRACTED
+        ):
+            conflict.status = ConflictStatus.RETRACTED
+            conflict.retracted_at = now
+            conflict.updated_at = now
+            retracted.append(conflict)
+        if retracted:
+            bulk_update_with_history(
+                retracted,
+                Conflict,
+                ["status", "retracted_at", "updated_at"],
+                batch_size=500,
+                default_date=now,
+            )
+        count += len(retracted)
+    return count
+
+
+# -- candidates ------------------------------------------------------------------------------
+
+
+def _lineage_text(chain: Sequence[int]) -> str:
+    return "/" + "/".join(map(str, chain)) + "/"
+
+
+def _generic_condition(facts: Sequence[AssertionFact], world: DbWorld) -> Q | None:
+    """Return the condition that finds the generic partners of ``facts``, or ``None``.
+
+    An affirmed entity claim meets the denied claims about its object's categories whose
+    subject is its subject or above it; a generic claim meets the affirmed claims about the
+    members of its category (or its sub-categories) whose subject is at or below its own.
+    """
+    condition = Q()
+    any_part = False
+    for fact in facts:
+        if fact.predicate.value_type != "entity" or fact.object is None:
+            continue
+        if fact.affirmed:
+            categories = world.categories(fact.object)
+            if categories:
+                condition |= Q(
+                    predicate_id=fact.predicate.id,
+                    polarity=Polarity.DENIED,
+                    object_id__in=sorted(categories),
+                    subject_id__in=list(world.lineage(fact.subject)),
+                )
+                any_part = True
+        elif is_generic_claim(fact, world):
+            below = world.subcategories(fact.object)
+            members = Q(object__categories__in=sorted(below))
+            if len(below) > 1:
+                members |= Q(object_id__in=sorted(below - {fact.object}))
+            condition |= (
+                Q(
+                    predicate_id=fact.predicate.id,
+                    polarity=Polarity.AFFIRMED,
+                    subject__lineage__startswith=_lineage_text(world.lineage(fact.subject)),
+                )
+                & members
+            )
+            any_part = True
+    return condition if any_part else None
+
+
+def _fact_rows(queryset) -> list[tuple]:
+    return list(queryset.values_list(*FACT_FIELDS))
+
+
+def _load_facts(rows: Iterable[Sequence[Any]], predicates: dict) -> list[AssertionFact]:
+    rows = list(rows)
+    missing = {row[2] for row in rows} - predicates.keys()
+    if missing:
+        predicates.update(predicate_facts(missing))
+    return [fact_from_row(row, predicates) for row in rows]
+
+
+def _mentioned(facts: Iterable[AssertionFact]) -> set[int]:
+    ids: set[int] = set()
+    for fact in facts:
+        ids.add(fact.subject)
+        if fact.object is not None:
+            ids.add(fact.object)
+        if fact.origin.speaker is not None:
+            ids.add(fact.origin.speaker)
+    return ids
+
+
+def _candidates(
+    facts: Sequence[AssertionFact], world: DbWorld, predicates: dict
+) -> list[AssertionFact]:
+    """Return the stored assertions that may clash with ``facts``, in at most two queries."""
+    if not facts:
+        return []
+    partners = exclusion_partners(world.load_exclusions())
+    subjects = {fact.subject for fact in facts}
+    wanted = set()
+    for fact in facts:
+        wanted.add(fact.predicate.id)
+        wanted.update(partners.get(fact.predicate.id, ()))
+    rows = _fact_rows(
+        Assertion.objects.filter(subject_id__in=sorted(subjects), predicate_id__in=sorted(wanted))
+    )
+    generic = _generic_condition(facts, world)
+    if generic is not None:
+        seen = {row[0] for row in rows}
+        for row in _fact_rows(Assertion.objects.filter(generic)):
+            if row[0] not in seen:
+                seen.add(row[0])
+                rows.append(row)
+    candidates = _load_facts(rows, predicates)
+    world.load(_mentioned(candidates))
+    return candidates
+
+
+def _findings_for(
+    facts: Sequence[AssertionFact], candidates: Sequence[AssertionFact], world: DbWorld
+) -> list[Finding]:
+    rules = active_rules()
+    partners = exclusion_partners(world.load_exclusions())
+    findings: list[Finding] = []
+    done: set[tuple[int, int]] = set()
+    pool = {fact.id: fact for fact in candidates}
+    pool.update((fact.id, fact) for fact in facts)
+    for fact in facts:
+        for other in pool.values():
+            if other.id == fact.id:
+                continue
+            key = (min(fact.id, other.id), max(fact.id, other.id))
+            if key in done:
+                continue
+            done.add(key)
+            findings.extend(compare(fact, other, rules, world, partners))
+    return unique(findings)
+
+
+# -- checking written assertions ----------------------------------------------------------------
+
+
+def conflicts_check_assertions(*, assertion_ids: Iterable[int]) -> RecheckCounts:
+    """Check the given assertions against their candidates and upsert/retract conflicts.
+
+    The candidates of all the assertions come from two indexed queries (same subject with the
+    same or a partner predicate; generic claims and instances), so the cost depends on what
+    the assertions touch, not on the size of the record. Live conflicts of these assertions
+    that no longer clash are retracted.
+    """
+    ids = sorted(set(assertion_ids))
+    if not ids:
+        return RecheckCounts()
+    with transaction.atomic():
+        predicates: dict = {}
+        facts = _load_facts(_fact_rows(Assertion.objects.filter(id__in=ids)), predicates)
+        world = DbWorld()
+        world.load(_mentioned(facts))
+        candidates = _candidates(facts, world, predicates)
+        findings = _findings_for(facts, candidates, world)
+        upsert = _upsert(findings, refresh=True)
+        stale = Conflict.objects.filter(Q(assertion_a_id__in=ids) | Q(assertion_b_id__in=ids))
+        stale = stale.exclude(status=ConflictStatus.RETRACTED).exclude(id__in=upsert.ids)
+        upsert.counts.retracted = _retract(list(stale.values_list("id", flat=True)))
+        return upsert.counts
+
+
+def conflicts_forget_assertions(*, assertion_ids: Iterable[int]) -> int:
+    """Prepare for the deletion of assertions: their conflicts go with them (history keeps them).
+
+    Return how many conflicts were deleted.
+    """
+    ids = sorted(set(assertion_ids))
+    if not ids:
+        return 0
+    conflicts = Conflict.objects.filter(Q(assertion_a_id__in=ids) | Q(assertion_b_id__in=ids))
+    deleted, _ = conflicts.delete()
+    return deleted
+
+
+# -- drafts ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DraftFinding:
+    """A conflict an unsaved record would create: ``draft`` indexes its assertions list."""
+
+    rule: str
+    kind: str
+    pair_class: str
+    score: float
+    explanation: str
+    reason: dict
+    draft: int
+    assertion: int | None  # the stored assertion it clashes with
+    other_draft: int | None  # or another assertion of the same draft
+
+
+def conflicts_check_draft(
+    *,
+    assertions: Sequence[Mapping[str, Any]],
+    speaker=None,
+    said_at: datetime | None = None,
+    quote: str = "",
+    source=None,
+    grade: str | None = None,
+) -> list[DraftFinding]:
+    """Return the conflicts a not-yet-saved statement (or evidence item) would create.
+
+    ``assertions`` are dicts as ``statement_create`` takes them. Nothing is written: the
+    draft's facts get negative ids and meet their candidates read from the database. Pass
+    ``grade`` (such as ``"B2"``) to check a draft evidence item instead of a statement.
+    """
+    from statements.services.records import _clean_all
+
+    cleaned = [fields for _, fields in _clean_all(assertions)]
+    predicates = predicate_facts({fields["predicate"].pk for fields in cleaned})
+    facts = [
+        draft_fact(
+            id=-(index + 1),
+            data=fields,
+            predicates=predicates,
+            speaker=speaker.pk if speaker is not None else None,
+            said_at=said_at,
+            grade=grade,
+        )
+        for index, fields in enumerate(cleaned)
+    ]
+    world = DbWorld()
+    world.load(_mentioned(facts))
+    candidates = _candidates(facts, world, predicates)
+    findings = _findings_for(facts, candidates, world)
+    rules = {rule.code: rule for rule in active_rules()}
+    attributions = _attributions(pk for f in findings for pk in (f.a, f.b))
+    precision = "minute" if grade else "day"
+    for index, fields in enumerate(cleaned):
+        obj = fields.get("object")
+        value = _value_text(
+            obj.name if obj is not None else None,
+            fields.get("choice") or "",
+            fields.get("number"),
+            fields.get("boolean"),
+            fields["comparator"],
+        )
+        attributions[-(index + 1)] = Attribution(
+            who=(speaker.name if speaker is not None else "This draft"),
+            quote=quote,
+            source=getattr(source, "title", "") or "",
+            date=_format_time(said_at, precision),
+            grade=grade,
+            value=render_assertion(
+                predicate=fields["predicate"].slug,
+                subject=fields["subject"].name,
+                value=value,
+                polarity=fields["polarity"],
+                valid_from=fields.get("valid_from"),
+                valid_until=fields.get("valid_until"),
+                precision=fields["time_precision"],
+            ),
+        )
+    results = []
+    for finding in findings:
+        draft_id, other = finding.a, finding.b  # draft ids are negative, so they come first
+        results.append(
+            DraftFinding(
+                rule=finding.rule,
+                kind=finding.kind,
+                pair_class=finding.pair_class,
+                score=finding.score,
+                explanation=_explain(finding, rules, attributions),
+                reason=finding.reason,
+                draft=-draft_id - 1,
+                assertion=other if other > 0 else None,
+                other_draft=-other - 1 if other < 0 else None,
+            )
+        )
+    return results
+
+
+# -- the full re-check -------------------------------------------------------------------------
+
+
+def conflicts_recheck(
+    *, shard: Shard | None = None, progress: Callable[[int], None] | None = None
+) -> RecheckCounts:
+    """Re-check the whole record (or one ``shard`` of it); return what changed.
+
+    Assertions stream from a server-side cursor in (subject, predicate) order, narrow rows
+    only; a subject's rows are compared only when two of them make different claims (or sit on
+    exclusion partners), and only those rows become facts. Generic claims are a shard of their
+    own. ``progress`` is called with the number of assertions read since its last call.
+    """
+    if shard is None:
+        return _recheck_subjects(Shard(), progress) + _recheck_generic(progress)
+    if shard.generic:
+        return _recheck_generic(progress)
+    return _recheck_subjects(shard, progress)
+
+
+def conflicts_recheck_total(*, shard: Shard | None = None) -> int:
+    """Return how many assertions a re-check of ``shard`` reads (for a progress bar)."""
+    queryset = Assertion.objects.all()
+    if shard is not None and shard.generic:
+        return _generic_claims().count()
+    if shard is not None:
+        queryset = _subject_range(queryset, shard, "subject_id")
+    total = queryset.count()
+    if shard is None:
+        total += _generic_claims().count()
+    return total
+
+
+def _subject_range(queryset, shard: Shard, field_name: str):
+    if shard.subject_from is not None:
+        queryset = queryset.filter(**{f"{field_name}__gte": shard.subject_from})
+    if shard.subject_to is not None:
+        queryset = queryset.filter(**{f"{field_name}__lt": shard.subject_to})
+    return queryset
+
+
+def _generic_codes() -> list[str]:
+    return [rule.code for rule in active_rules() if rule.scope == GENERIC]
+
+
+def _recheck_subjects(shard: Shard, progress: Callable[[int], None] | None) -> RecheckCounts:
+    rules = active_rules()
+    world = DbWorld()
+    partners = exclusion_partners(world.load_exclusions())
+    predicates = predicate_facts()
+    counts = RecheckCounts()
+    found_ids: set[int] = set()
+    pending: list[list[int]] = []
+    pending_rows = 0
+    read = 0
+
+    def flush() -> None:
+        nonlocal pending, pending_rows, counts
+        if not pending:
+            return
+        world.forget()
+        groups, pending, pending_rows = pending, [], 0
+        ids = [pk for group in groups for pk in group]
+        rows: dict[int, tuple] = {}
+        for chunk in _chunks(ids, ID_CHUNK):
+            rows.update((row[0], row) for row in _fact_rows(Assertion.objects.filter(id__in=chunk)))
+        facts = {fact.id: fact for fact in _load_facts(rows.values(), predicates)}
+        world.load(_mentioned(facts.values()))
+        findings: list[Finding] = []
+        for group in groups:
+            block = [facts[pk] for pk in group if pk in facts]
+            findings.extend(compare_block(block, rules, world, partners))
+        with transaction.atomic():
+            upsert = _upsert(unique(findings), refresh=False)
+        counts += upsert.counts
+        found_ids.update(upsert.ids)
+
+    scan = _subject_range(Assertion.objects.all(), shard, "subject_id")
+    rows_iter = (
+        scan.order_by("subject_id", "predicate_id", "id")
+        .values_list(*SCAN_FIELDS)
+        .iterator(chunk_size=SCAN_CHUNK)
+    )
+    for _subject, group in groupby(rows_iter, itemgetter(1)):
+        rows = list(group)
+        read += len(rows)
+        kept = subject_candidates(rows, partners)
+        if kept:
+            pending.append([row[0] for row in kept])
+            pending_rows += len(kept)
+            if pending_rows >= RECHECK_BATCH:
+                flush()
+        if progress is not None and read >= SCAN_CHUNK:
+            progress(read)
+            read = 0
+    flush()
+    if progress is not None and read:
+        progress(read)
+
+    live = _subject_range(
+        Conflict.objects.exclude(status=ConflictStatus.RETRACTED).exclude(
+            rule__in=_generic_codes()
+        ),
+        shard,
+        "assertion_a__subject_id",
+    )
+    stale = [pk for pk in live.values_list("id", flat=True).iterator() if pk not in found_ids]
+    counts.retracted += _retract(stale)
+    return counts
+
+
+def _generic_claims():
+    return Assertion.objects.filter(polarity=Polarity.DENIED, object__kind=EntityKind.CATEGORY)
+
+
+def _recheck_generic(progress: Callable[[int], None] | None) -> RecheckCounts:
+    rules = active_rules()
+    generic_codes = _generic_codes()
+    counts = RecheckCounts()
+    found_ids: set[int] = set()
+    predicates = predicate_facts()
+    world = DbWorld()
+    if generic_codes:
+        claims = _generic_claims().order_by("id").values_list(*FACT_FIELDS)
+        for chunk in _chunks(claims.iterator(chunk_size=GENERIC_BATCH * 20), GENERIC_BATCH):
+            world.forget()
+            generics = _load_facts(chunk, predicates)
+            world.load(_mentioned(generics))
+            generics = [fact for fact in generics if is_generic_claim(fact, world)]
+            condition = _generic_condition(generics, world)
+            instances: list[AssertionFact] = []
+            if condition is not None:
+                seen: set[int] = set()
+                rows = []
+                for row in _fact_rows(Assertion.objects.filter(condition)):
+                    if row[0] not in seen:
+                        seen.add(row[0])
+                        rows.append(row)
+                instances = _load_facts(rows, predicates)
+                world.load(_mentioned(instances))
+            findings = unique(compare_generic(generics, instances, rules, world))
+            with transaction.atomic():
+                upsert = _upsert(findings, refresh=False)
+            counts += upsert.counts
+            found_ids.update(upsert.ids)
+            if progress is not None:
+                progress(len(chunk))
+    live = Conflict.objects.exclude(status=ConflictStatus.RETRACTED).filter(rule__in=generic_codes)
+    stale = [pk for pk in live.values_list("id", flat=True).iterator() if pk not in found_ids]
+    counts.retracted += _retract(stale)
+    return counts

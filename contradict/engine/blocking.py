@@ -1,0 +1,201 @@
+"""Which assertions can clash at all, so that nothing ever compares all pairs.
+
+Blocks:
+
+- same predicate and subject (polarity, incompatible values, numbers);
+- exclusion partners on the same subject (two predicates named by one exclusion rule);
+- a generic claim (denied, about a category) and the instances of its category whose subject
+  is the claim's subject or part of it.
+
+A full re-check streams narrow *scan rows* ordered by (subject, predicate), so one subject's
+rows arrive together; ``subject_candidates`` keeps only the rows of a subject that could take
+part in a finding, cheaply, before any fact is built. The layout of a scan row is
+``SCAN_FIELDS``; the app reads exactly those columns.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from itertools import combinations, groupby
+from operator import attrgetter, itemgetter
+
+from contradict.engine.facts import ENTITY, AssertionFact, ExclusionFact, Finding, World
+from contradict.engine.rules import EXCLUSION, GENERIC, SAME_PREDICATE, Rule
+
+SCAN_FIELDS = (
+    "id",
+    "subject",
+    "predicate",
+    "object",
+    "choice",
+    "number",
+    "boolean",
+    "comparator",
+    "polarity",
+)
+_ROW_PREDICATE = itemgetter(2)
+
+
+def exclusion_partners(exclusions: Iterable[ExclusionFact]) -> dict[int, frozenset[int]]:
+    """Return, for each predicate id, the predicates an exclusion rule pairs it with."""
+    partners: dict[int, set[int]] = defaultdict(set)
+    for exclusion in exclusions:
+        partners[exclusion.left.predicate].add(exclusion.right.predicate)
+        partners[exclusion.right.predicate].add(exclusion.left.predicate)
+    return {predicate: frozenset(others) for predicate, others in partners.items()}
+
+
+def subject_candidates(
+    rows: Sequence[tuple], partners: dict[int, frozenset[int]]
+) -> list[tuple] | None:
+    """Return the rows of one subject (ordered by predicate) that may clash, or ``None``.
+
+    A predicate's rows are kept when they hold at least two different claims (value,
+    comparator or polarity): identical claims never clash. Rows of two exclusion partners are
+    kept when both predicates are present.
+    """
+    if len(rows) < 2:
+        return None
+    runs = [(predicate, list(run)) for predicate, run in groupby(rows, _ROW_PREDICATE)]
+    kept: list[tuple] = []
+    present = {predicate for predicate, _ in runs} if partners else ()
+    for predicate, run in runs:
+        keep = len(run) > 1 and len({row[3:9] for row in run}) > 1
+        if not keep and partners:
+            others = partners.get(predicate)
+            keep = bool(others) and any(
+                other in present and (other != predicate or len(run) > 1) for other in others
+            )
+        if keep:
+            kept.extend(run)
+    return kept if len(kept) > 1 else None
+
+
+def signature(fact: AssertionFact) -> tuple:
+    """Return what makes two claims of one predicate and subject the same claim."""
+    return (fact.object, fact.choice, fact.number, fact.boolean, fact.comparator, fact.affirmed)
+
+
+def pair_scope(a: AssertionFact, b: AssertionFact, partners: dict[int, frozenset[int]]) -> set:
+    """Return the rule scopes under which ``a`` and ``b`` may clash."""
+    scopes = set()
+    if a.subject == b.subject:
+        if a.predicate.id == b.predicate.id and signature(a) != signature(b):
+            scopes.add(SAME_PREDICATE)
+        if b.predicate.id in partners.get(a.predicate.id, ()):
+            scopes.add(EXCLUSION)
+    if (
+        a.predicate.id == b.predicate.id
+        and a.predicate.value_type == ENTITY
+        and a.affirmed != b.affirmed
+        and a.object != b.object
+    ):
+        scopes.add(GENERIC)
+    return scopes
+
+
+def compare(
+    a: AssertionFact,
+    b: AssertionFact,
+    rules: Sequence[Rule],
+    world: World,
+    partners: dict[int, frozenset[int]],
+) -> list[Finding]:
+    """Return the findings of every rule whose scope admits the pair ``a``, ``b``."""
+    scopes = pair_scope(a, b, partners)
+    if not scopes:
+        return []
+    findings = []
+    for rule in rules:
+        if rule.scope in scopes:
+            finding = rule.check(a, b, world)
+            if finding is not None:
+                findings.append(finding)
+    return findings
+
+
+def compare_block(
+    facts: Sequence[AssertionFact],
+    rules: Sequence[Rule],
+    world: World,
+    partners: dict[int, frozenset[int]],
+) -> list[Finding]:
+    """Return the findings among one subject's facts (same-predicate and exclusion rules).
+
+    Facts that make the very same claim are compared once as a group against the others, never
+    among themselves.
+    """
+    findings: list[Finding] = []
+    block_rules = [rule for rule in rules if rule.scope in (SAME_PREDICATE, EXCLUSION)]
+    same_rules = [rule for rule in block_rules if rule.scope == SAME_PREDICATE]
+    by_predicate: dict[int, list[AssertionFact]] = defaultdict(list)
+    for fact in facts:
+        by_predicate[fact.predicate.id].append(fact)
+    if same_rules:
+        for group in by_predicate.values():
+            claims: dict[tuple, list[AssertionFact]] = defaultdict(list)
+            for fact in group:
+                claims[signature(fact)].append(fact)
+            for first, second in combinations(claims.values(), 2):
+                for a in first:
+                    for b in second:
+                        findings.extend(_run(same_rules, a, b, world))
+    exclusion_rules = [rule for rule in block_rules if rule.scope == EXCLUSION]
+    if exclusion_rules and partners:
+        predicates = sorted(by_predicate)
+        for index, left in enumerate(predicates):
+            others = partners.get(left, ())
+            for right in predicates[index:]:
+                if right not in others:
+                    continue
+                if left == right:
+                    pairs: Iterable = combinations(by_predicate[left], 2)
+                else:
+                    pairs = ((a, b) for a in by_predicate[left] for b in by_predicate[right])
+                for a, b in pairs:
+                    findings.extend(_run(exclusion_rules, a, b, world))
+    return findings
+
+
+def compare_generic(
+    generics: Sequence[AssertionFact],
+    instances: Sequence[AssertionFact],
+    rules: Sequence[Rule],
+    world: World,
+) -> list[Finding]:
+    """Return the findings between generic claims and candidate instances (generic rules)."""
+    generic_rules = [rule for rule in rules if rule.scope == GENERIC]
+    findings: list[Finding] = []
+    for generic in generics:
+        for instance in instances:
+            if instance.predicate.id == generic.predicate.id:
+                findings.extend(_run(generic_rules, generic, instance, world))
+    return findings
+
+
+def is_generic_claim(fact: AssertionFact, world: World) -> bool:
+    """Return whether ``fact`` denies something of a whole category."""
+    return (
+        not fact.affirmed
+        and fact.predicate.value_type == ENTITY
+        and fact.object is not None
+        and world.is_category(fact.object)
+    )
+
+
+def _run(rules: Sequence[Rule], a: AssertionFact, b: AssertionFact, world: World) -> list[Finding]:
+    found = []
+    for rule in rules:
+        finding = rule.check(a, b, world)
+        if finding is not None:
+            found.append(finding)
+    return found
+
+
+def unique(findings: Iterable[Finding]) -> list[Finding]:
+    """Return ``findings`` without repeats of one (rule, a, b), in a stable order."""
+    seen: dict[tuple[str, int, int], Finding] = {}
+    for finding in findings:
+        seen.setdefault((finding.rule, finding.a, finding.b), finding)
+    return sorted(seen.values(), key=attrgetter("a", "b", "rule"))

@@ -1,0 +1,459 @@
+"""The contradiction rules: one class per kind, each with a stable code and its own explanation.
+
+A rule compares two assertion facts and returns a ``Finding`` or ``None``. Rules are pure: the
+same two facts and world give the same answer whichever order the facts come in (``check``
+puts the smaller id first before it looks). The active rules are listed in the settings of the
+app (``CONTRADICT_RULES``), like Django's password validators; the engine never reads settings.
+
+``scope`` tells the blocking code which pairs a rule can fire on at all, so nothing compares
+all pairs: ``same_predicate`` (same predicate and subject), ``exclusion`` (exclusion partners
+on the same subject) or ``generic`` (a generic claim and the instances of its category).
+"""
+
+from __future__ import annotations
+
+import math
+
+from contradict.engine.facts import (
+    ABOUT,
+    AT_LEAST,
+    AT_MOST,
+    BOOLEAN,
+    CHOICE,
+    ENTITY,
+    NUMBER,
+    AssertionFact,
+    Attribution,
+    Condition,
+    Finding,
+    World,
+)
+from contradict.engine.intervals import overlaps
+from contradict.engine.scoring import (
+    AGAINST_EVIDENCE,
+    EVIDENCE_VS_EVIDENCE,
+    SAME_SIDE,
+    SAME_SPEAKER,
+    classify,
+    score,
+)
+
+SAME_PREDICATE, EXCLUSION, GENERIC = "same_predicate", "exclusion", "generic"
+
+
+def numeric_range(fact: AssertionFact) -> tuple[float, float]:
+    """Return the closed range of numbers ``fact`` allows, with the predicate's tolerance.
+
+    "exactly n" allows ``n ± tolerance``; "at least n" from ``n - tolerance`` up; "at most n" up
+    to ``n + tolerance``; "about n" allows ``n ± max(tolerance, about_tolerance * |n|)``.
+    """
+    number = fact.number if fact.number is not None else 0.0
+    tolerance = fact.predicate.tolerance
+    if fact.comparator == AT_LEAST:
+        return number - tolerance, math.inf
+    if fact.comparator == AT_MOST:
+        return -math.inf, number + tolerance
+    if fact.comparator == ABOUT:
+        spread = max(tolerance, fact.predicate.about_tolerance * abs(number))
+        return number - spread, number + spread
+    return number - tolerance, number + tolerance
+
+
+def effective(fact: AssertionFact) -> tuple[bool, object]:
+    """Return ``(affirmed, value)`` with a denied boolean read as the affirmed opposite."""
+    if fact.predicate.value_type == BOOLEAN and not fact.affirmed and fact.boolean is not None:
+        return True, not fact.boolean
+    return fact.affirmed, fact.value
+
+
+def condition_holds(condition: Condition, fact: AssertionFact) -> bool:
+    """Return whether ``fact`` satisfies ``predicate <operator> value``.
+
+    A numeric condition holds only if the claim's whole range satisfies it: "at least 1" is
+    ``> 0``, "about 1000" is ``> 0``, but "at most 5" is not ``> 0``.
+    """
+    operator = condition.operator
+    if operator == "any":
+        return True
+    if fact.predicate.value_type == NUMBER:
+        if fact.number is None:
+            return False
+        low, high = numeric_range(fact)
+        wanted = float(condition.value)  # type: ignore[arg-type]
+        return {
+            "eq": low == wanted == high,
+            "ne": high < wanted or low > wanted,
+            "gt": low > wanted,
+            "ge": low >= wanted,
+            "lt": high < wanted,
+            "le": high <= wanted,
+        }.get(operator, False)
+    value = effective(fact)[1]
+    if operator == "eq":
+        return value == condition.value
+    if operator == "ne":
+        return value != condition.value
+    return False
+
+
+def describe_side(fact: AssertionFact) -> dict:
+    """Return the machine-readable account of one side: the fields a rule compared."""
+    side: dict = {
+        "id": fact.id,
+        "predicate": fact.predicate.slug,
+        "subject": fact.subject,
+        "value": fact.value,
+        "value_type": fact.predicate.value_type,
+        "polarity": "affirmed" if fact.affirmed else "denied",
+        "start": fact.start,
+        "end": fact.end,
+        "certainty": fact.certainty,
+        "origin": fact.origin.kind,
+    }
+    if fact.predicate.value_type == NUMBER:
+        side["comparator"] = fact.comparator
+    if fact.origin.grade:
+        side["grade"] = fact.origin.grade
+    return side
+
+
+def _same_value(a: AssertionFact, b: AssertionFact) -> bool:
+    if a.predicate.value_type == NUMBER:
+        return a.number == b.number and a.comparator == b.comparator
+    return a.value == b.value
+
+
+def _related(a: int, b: int, world: World) -> bool:
+    return a in world.lineage(b) or b in world.lineage(a)
+
+
+def _range_text(low: float, high: float) -> str:
+    def number(value: float) -> str:
+        return f"{value:g}"
+
+    if low == -math.inf and high == math.inf:
+        return "any number"
+    if low == -math.inf:
+        return f"at most {number(high)}"
+    if high == math.inf:
+        return f"at least {number(low)}"
+    if low == high:
+        return number(low)
+    return f"{number(low)} to {number(high)}"
+
+
+class Rule:
+    """Base of the rules: subclasses set ``code``, ``kind``, ``scope`` and write ``_check``."""
+
+    code = ""
+    kind = ""
+    scope = SAME_PREDICATE
+
+    def check(self, a: AssertionFact, b: AssertionFact, world: World) -> Finding | None:
+        """Return the finding if ``a`` and ``b`` cannot both be true, else ``None``."""
+        if a.id == b.id:
+            return None
+        if a.id > b.id:
+            a, b = b, a
+        if not overlaps(a.start, a.end, b.start, b.end):
+            return None
+        reason = self._check(a, b, world)
+        if reason is None:
+            return None
+        return self.finding(a, b, world, reason)
+
+    def _check(self, a: AssertionFact, b: AssertionFact, world: World) -> dict | None:
+        raise NotImplementedError
+
+    def finding(self, a: AssertionFact, b: AssertionFact, world: World, reason: dict) -> Finding:
+        """Return the finding for ``a`` and ``b`` (``a`` has the smaller id) with ``reason``."""
+        pair_class, pair_reason = classify(a, b, world)
+        full = {"rule": self.code, "a": describe_side(a), "b": describe_side(b), **reason}
+        full.update(pair_reason)
+        return Finding(
+            rule=self.code,
+            kind=self.kind,
+            a=a.id,
+            b=b.id,
+            pair_class=pair_class,
+            score=score(a, b),
+            reason=full,
+        )
+
+    def explain(
+        self, finding: Finding, attribution_a: Attribution, attribution_b: Attribution
+    ) -> str:
+        """Return the explanation a reader sees: both sides, in their words, and why they clash."""
+        first = _side_text(attribution_a)
+        second = _side_text(attribution_b)
+        return " ".join(
+            part
+            for part in (
+                f"{first}. But {second}.",
+                self.why(finding, attribution_a, attribution_b),
+                _pair_text(finding, attribution_a, attribution_b),
+            )
+            if part
+        )
+
+    def why(self, finding: Finding, attribution_a: Attribution, attribution_b: Attribution) -> str:
+        """Return the sentence that says why the two sides cannot both be true."""
+        return "The two cannot both be true."
+
+
+def _side_text(attribution: Attribution) -> str:
+    where = f" in {attribution.source}" if attribution.source else ""
+    when = f" on {attribution.date}" if attribution.date else ""
+    quote = f': "{attribution.quote}"' if attribution.quote else ""
+    value = f" (recorded as {attribution.value})" if attribution.value else ""
+    if attribution.grade:
+        return (
+            f"{attribution.who} (evidence graded {attribution.grade}{when}{where}) shows"
+            f"{quote}{value}"
+        )
+    return f"{attribution.who} said{when}{where}{quote}{value}"
+
+
+def _pair_text(finding: Finding, attribution_a: Attribution, attribution_b: Attribution) -> str:
+    if finding.pair_class == SAME_SPEAKER:
+        first, later = (
+            (attribution_a, attribution_b)
+            if finding.reason.get("first") == finding.a
+            else (attribution_b, attribution_a)
+        )
+        return (
+            f"The same speaker said both: {first.value or 'the first'} came first"
+            f"{f' ({first.date})' if first.date else ''}, then {later.value or 'the other'}"
+            f"{f' ({later.date})' if later.date else ''}."
+        )
+    if finding.pair_class == SAME_SIDE:
+        return f"{attribution_a.who} and {attribution_b.who} speak for the same side."
+    if finding.pair_class == AGAINST_EVIDENCE:
+        return "One side is recorded evidence; the score weighs its grade."
+    if finding.pair_class == EVIDENCE_VS_EVIDENCE:
+        return "Both sides are recorded evidence; the score weighs their grades."
+    return ""
+
+
+class PolarityRule(Rule):
+    """The same claim affirmed by one side and denied by the other, at overlapping times."""
+
+    code = "polarity"
+    kind = "polarity"
+
+    def _check(self, a: AssertionFact, b: AssertionFact, world: World) -> dict | None:
+        if a.predicate.id != b.predicate.id or a.subject != b.subject:
+            return None
+        if a.affirmed == b.affirmed or not _same_value(a, b):
+            return None
+        return {"compared": ["polarity"], "predicate": a.predicate.slug, "subject": a.subject}
+
+    def why(self, finding, attribution_a, attribution_b) -> str:
+        return "One affirms what the other denies, about overlapping times."
+
+
+class ExclusiveValueRule(Rule):
+    """Two different values of a single-valued predicate at overlapping times.
+
+    Entity values related by ``part_of`` do not clash (the army is part of the ministry), nor
+    does a denied value against a different affirmed one ("not X" and "Y" can both hold). A
+    denied boolean is read as the affirmed opposite.
+    """
+
+    code = "exclusive_value"
+    kind = "exclusive_value"
+
+    def _check(self, a: AssertionFact, b: AssertionFact, world: World) -> dict | None:
+        predicate = a.predicate
+        if predicate.id != b.predicate.id or a.subject != b.subject:
+            return None
+        if not predicate.single_valued or predicate.value_type not in (ENTITY, CHOICE, BOOLEAN):
+            return None
+        affirmed_a, value_a = effective(a)
+        affirmed_b, value_b = effective(b)
+        if not (affirmed_a and affirmed_b) or value_a is None or value_b is None:
+            return None
+        if value_a == value_b:
+            return None
+        if predicate.value_type == ENTITY and _related(value_a, value_b, world):  # type: ignore[arg-type]
+            return None
+        return {
+            "compared": ["value"],
+            "predicate": predicate.slug,
+            "subject": a.subject,
+            "values": [value_a, value_b],
+        }
+
+    def why(self, finding, attribution_a, attribution_b) -> str:
+        predicate = finding.reason.get("predicate", "the predicate")
+        return (
+            f"{predicate} has one value at a time, and the two values differ at overlapping times."
+        )
+
+
+class NumericRule(Rule):
+    """Numbers that cannot both hold, read as ranges (comparator and tolerance).
+
+    Two affirmed claims of a single-valued number clash when their ranges are disjoint ("at
+    least 18" and "18" agree; 0 and "about 1000" do not). A denied claim clashes with an
+    affirmed one whose whole range lies inside what it denies. The very same number affirmed
+    and denied is left to the polarity rule.
+    """
+
+    code = "numeric"
+    kind = "numeric"
+
+    def _check(self, a: AssertionFact, b: AssertionFact, world: World) -> dict | None:
+        predicate = a.predicate
+        if predicate.id != b.predicate.id or a.subject != b.subject:
+            return None
+        if predicate.value_type != NUMBER or a.number is None or b.number is None:
+            return None
+        range_a, range_b = numeric_range(a), numeric_range(b)
+        if a.affirmed and b.affirmed:
+            if not predicate.single_valued:
+                return None
+            if range_a[0] <= range_b[1] and range_b[0] <= range_a[1]:
+                return None
+        elif a.affirmed != b.affirmed:
+            if _same_value(a, b):
+                return None
+            denied, affirmed = (range_b, range_a) if a.affirmed else (range_a, range_b)
+            if not (denied[0] <= affirmed[0] and affirmed[1] <= denied[1]):
+                return None
+        else:
+            return None
+        return {
+            "compared": ["number", "comparator"],
+            "predicate": predicate.slug,
+            "subject": a.subject,
+            "ranges": [_json_range(range_a), _json_range(range_b)],
+            "tolerance": predicate.tolerance,
+            "about_tolerance": predicate.about_tolerance,
+        }
+
+    def why(self, finding, attribution_a, attribution_b) -> str:
+        ranges = finding.reason.get("ranges") or []
+        if len(ranges) == 2:
+            texts = [_range_text(*_from_json_range(r)) for r in ranges]
+            return (
+                f"Read with their comparators and tolerance, one allows {texts[0]} and the "
+                f"other {texts[1]}: no number satisfies both."
+            )
+        return "No number satisfies both."
+
+
+def _json_range(bounds: tuple[float, float]) -> list[float | None]:
+    return [None if math.isinf(value) else value for value in bounds]
+
+
+def _from_json_range(bounds: list[float | None]) -> tuple[float, float]:
+    low, high = bounds
+    return (-math.inf if low is None else low, math.inf if high is None else high)
+
+
+class GenericInstanceRule(Rule):
+    """A denied claim about a category against an affirmed claim about one of its members.
+
+    "Our army does not attack any civilian infrastructure" (denied, object a category) clashes
+    with "the army struck the mall" when the mall belongs to that category (or one of its
+    sub-categories) and the instance's subject is the generic claim's subject or part of it.
+    """
+
+    code = "generic_instance"
+    kind = "generic_instance"
+    scope = GENERIC
+
+    def _check(self, a: AssertionFact, b: AssertionFact, world: World) -> dict | None:
+        if a.predicate.id != b.predicate.id or a.predicate.value_type != ENTITY:
+            return None
+        if a.affirmed == b.affirmed or a.object is None or b.object is None:
+            return None
+        generic, instance = (b, a) if a.affirmed else (a, b)
+        category = generic.object
+        if category == instance.object or not world.is_category(category):
+            return None
+        if category not in world.categories(instance.object):
+            return None
+        if generic.subject not in world.lineage(instance.subject):
+            return None
+        return {
+            "compared": ["object", "categories", "subject part_of"],
+            "predicate": a.predicate.slug,
+            "generic": generic.id,
+            "instance": instance.id,
+            "category": category,
+            "member": instance.object,
+            "subject": generic.subject,
+            "instance_subject": instance.subject,
+        }
+
+    def why(self, finding, attribution_a, attribution_b) -> str:
+        generic, instance = (
+            (attribution_a, attribution_b)
+            if finding.reason.get("generic") == finding.a
+            else (attribution_b, attribution_a)
+        )
+        return (
+            f"The claim about a whole category ({generic.value or 'the generic claim'}) is "
+            f"contradicted by a member of it ({instance.value or 'the instance'}): the object "
+            "belongs to the category and the subject is the same or part of it."
+        )
+
+
+class ExclusionRule(Rule):
+    """Two affirmed claims on one subject that a curated exclusion rule says cannot coexist."""
+
+    code = "exclusion"
+    kind = "exclusion"
+    scope = EXCLUSION
+
+    def _check(self, a: AssertionFact, b: AssertionFact, world: World) -> dict | None:
+        if a.subject != b.subject:
+            return None
+        if not (effective(a)[0] and effective(b)[0]):
+            return None
+        for exclusion in world.exclusions(a.predicate.id):
+            left, right = exclusion.left, exclusion.right
+            for first, second in ((a, b), (b, a)):
+                if (
+                    left.predicate == first.predicate.id
+                    and right.predicate == second.predicate.id
+                    and condition_holds(left, first)
+                    and condition_holds(right, second)
+                ):
+                    return {
+                        "compared": ["exclusion"],
+                        "exclusion": exclusion.slug,
+                        "exclusion_id": exclusion.id,
+                        "left": first.id,
+                        "right": second.id,
+                        "conditions": [
+                            [first.predicate.slug, left.operator, left.value],
+                            [second.predicate.slug, right.operator, right.value],
+                        ],
+                        "subject": a.subject,
+                    }
+        return None
+
+    def why(self, finding, attribution_a, attribution_b) -> str:
+        conditions = finding.reason.get("conditions") or []
+        rule = finding.reason.get("exclusion", "a curated exclusion rule")
+        if len(conditions) == 2:
+            (lp, lo, lv), (rp, ro, rv) = conditions
+            return (
+                f"The curated rule {rule} says {lp} {_OPERATOR_TEXT.get(lo, lo)} {lv} excludes "
+                f"{rp} {_OPERATOR_TEXT.get(ro, ro)} {rv} on the same subject at the same time."
+            )
+        return f"The curated rule {rule} says the two cannot hold together."
+
+
+_OPERATOR_TEXT = {"eq": "=", "ne": "≠", "gt": ">", "ge": "≥", "lt": "<", "le": "≤", "any": "any"}
+
+DEFAULT_RULES: tuple[type[Rule], ...] = (
+    PolarityRule,
+    ExclusiveValueRule,
+    NumericRule,
+    GenericInstanceRule,
+    ExclusionRule,
+)
