@@ -1,2 +1,481 @@
+"""Curators' screens. Saving a statement, evidence item or entity goes through the services.
 
-# Register your models here.
+Statements and evidence are edited with their assertions inline; the record and its assertions
+are written by one service call (``statement_create`` / ``statement_update`` ...), so the
+admin finds conflicts exactly as the API and the seed loader do. Conflicts are derived data:
+curators review them (confirm or dismiss, with a note), they do not add or delete them.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count
+from django.utils.text import Truncator
+from simple_history.admin import SimpleHistoryAdmin
+
+from statements.models import (
+    Assertion,
+    Conflict,
+    Entity,
+    Evidence,
+    ExclusionRule,
+    Predicate,
+    ReviewDecision,
+    Source,
+    Statement,
+    ValueType,
+)
+from statements.services import (
+    assertion_clean,
+    conflict_review,
+    entity_save,
+    evidence_create,
+    evidence_update,
+    statement_create,
+    statement_update,
+)
+from statements.services.conflicts import conflicts_check_assertions, conflicts_forget_assertions
+from statements.services.records import EVIDENCE_FIELDS, STATEMENT_FIELDS
+
+# The form field that holds an assertion's value, by the predicate's value type.
+VALUE_FIELD = {
+    ValueType.ENTITY: "object",
+    ValueType.CHOICE: "choice",
+    ValueType.NUMBER: "number",
+    ValueType.BOOLEAN: "boolean",
+}
+ASSERTION_FIELDS = (
+    "predicate",
+    "subject",
+    "object",
+    "choice",
+    "number",
+    "boolean",
+    "comparator",
+    "polarity",
+    "valid_from",
+    "valid_until",
+    "time_precision",
+    "certainty",
+    "note",
+)
+
+
+def excerpt(text: str, words: int = 14) -> str:
+    return Truncator(text).words(words)
+
+
+# --- Assertions ---
+
+
+class AssertionForm(forms.ModelForm):
+    """Check the value against its predicate with the service, and show errors on the field."""
+
+    class Meta:
+        model = Assertion
+        fields = ASSERTION_FIELDS
+
+    def clean(self):
+        cleaned = super().clean()
+        predicate = cleaned.get("predicate")
+        if predicate is None or cleaned.get("subject") is None:
+            return cleaned
+        value_field = VALUE_FIELD[predicate.value_type]
+        for name in VALUE_FIELD.values():
+            if name != value_field and cleaned.get(name) not in (None, ""):
+                self.add_error(
+                    name, f"{predicate.slug} takes a {predicate.value_type}; leave this empty."
+                )
+        data = {name: cleaned.get(name) for name in ASSERTION_FIELDS}
+        data["value"] = cleaned.get(value_field)
+        try:
+            assertion_clean(data=data)
+        except ValidationError as error:
+            for key, errors in error.error_dict.items():
+                field = value_field if key == "value" else key
+                self.add_error(field if field in self.fields else None, errors)
+        cleaned["value"] = data["value"]
+        return cleaned
+
+    def service_data(self) -> dict:
+        """Return this assertion as the record services take it."""
+        data = {
+            name: self.cleaned_data.get(name)
+            for name in ASSERTION_FIELDS
+            if name not in VALUE_FIELD.values()
+        }
+        data["value"] = self.cleaned_data["value"]
+        if self.instance.pk:
+            data["id"] = self.instance.pk
+        return data
+
+
+class AssertionInline(admin.TabularInline):
+    model = Assertion
+    form = AssertionForm
+    fields = ASSERTION_FIELDS
+    autocomplete_fields = ["predicate", "subject", "object"]
+    extra = 1
+
+
+class StatementAssertionInline(AssertionInline):
+    fk_name = "statement"
+
+
+class EvidenceAssertionInline(AssertionInline):
+    fk_name = "evidence"
+
+
+@admin.register(Assertion)
+class AssertionAdmin(SimpleHistoryAdmin):
+    """Assertions on their own, to search across the record and to see their history."""
+
+    form = AssertionForm
+    list_display = ["__str__", "predicate", "subject", "polarity", "owner", "valid_from"]
+    list_filter = ["predicate", "polarity", "certainty"]
+    search_fields = ["subject__name", "statement__quote", "evidence__title", "predicate__slug"]
+    autocomplete_fields = ["statement", "evidence", "predicate", "subject", "object"]
+    list_select_related = ["predicate", "subject", "object", "statement__speaker", "evidence"]
+    fields = ["statement", "evidence", *ASSERTION_FIELDS]
+
+    @admin.display(description="from")
+    def owner(self, obj: Assertion) -> str:
+        return str(obj.statement or obj.evidence)
+
+    def save_model(self, request, obj, form, change):
+        # The form checked the value with assertion_clean; the conflicts follow the change.
+        super().save_model(request, obj, form, change)
+        conflicts_check_assertions(assertion_ids=[obj.pk])
+
+    def delete_model(self, request, obj):
+        conflicts_forget_assertions(assertion_ids=[obj.pk])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        conflicts_forget_assertions(assertion_ids=list(queryset.values_list("pk", flat=True)))
+        super().delete_queryset(request, queryset)
+
+
+# --- Statements and evidence: the record and its assertions in one service call ---
+
+
+class RecordAdmin(SimpleHistoryAdmin):
+    """Write the record and its inline assertions through ``create`` / ``update`` services."""
+
+    record_fields: tuple[str, ...] = ()
+    owner: str = ""
+    save_as = False
+
+    def create(self, **kwargs):
+        raise NotImplementedError
+
+    def update(self, record, **kwargs):
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        # Deferred to save_related, which has the inline assertions to write with the record.
+        pass
+
+    def save_related(self, request, form, formsets, change):
+        obj = form.instance
+        assertions = []
+        for formset in formsets:
+            assertions += self.assertions_from(formset)
+        fields = {name: getattr(obj, name) for name in self.record_fields}
+        if change:
+            self.update(obj, assertions=assertions, **fields)
+        else:
+            record = self.create(created_by=request.user, assertions=assertions, **fields)
+            # The admin goes on with ``obj`` (redirect, log entry): give it the new row's identity.
+            obj.pk = record.pk
+            obj.created_by = record.created_by
+            obj._state.adding = False
+            obj._state.db = record._state.db
+
+    @staticmethod
+    def assertions_from(formset) -> list[dict]:
+        """Return the formset's assertions for the service, and note what changed for the log."""
+        items: list[dict] = []
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for form in formset.forms:
+            if formset.can_delete and formset._should_delete_form(form):
+                if form.instance.pk:
+                    formset.deleted_objects.append(form.instance)
+                continue
+            if form.instance.pk is None and not form.has_changed():
+                continue
+            items.append(form.service_data())
+            if form.instance.pk is None:
+                formset.new_objects.append(form.instance)
+            elif form.has_changed():
+                formset.changed_objects.append((form.instance, form.changed_data))
+        return items
+
+
+@admin.register(Statement)
+class StatementAdmin(RecordAdmin):
+    record_fields = STATEMENT_FIELDS
+    list_display = ["said_at", "speaker", "quote_excerpt", "source", "assertion_count", "ref"]
+    list_display_links = ["said_at", "quote_excerpt"]
+    list_filter = [
+        ("speaker", admin.RelatedOnlyFieldListFilter),
+        ("source", admin.RelatedOnlyFieldListFilter),
+        ("assertions__predicate", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["quote", "context", "ref", "speaker__name", "speaker__slug"]
+    date_hierarchy = "said_at"
+    autocomplete_fields = ["speaker", "source"]
+    fields = ["speaker", "source", "said_at", "said_at_precision", "quote", "context", "ref"]
+    inlines = [StatementAssertionInline]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("speaker", "source")
+        return queryset.annotate(assertion_total=Count("assertions"))
+
+    @admin.display(description="quote")
+    def quote_excerpt(self, obj: Statement) -> str:
+        return excerpt(obj.quote)
+
+    @admin.display(description="assertions", ordering="assertion_total")
+    def assertion_count(self, obj: Statement) -> int:
+        return obj.assertion_total
+
+    def create(self, **kwargs):
+        return statement_create(**kwargs)
+
+    def update(self, record, **kwargs):
+        return statement_update(statement=record, **kwargs)
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(RecordAdmin):
+    record_fields = EVIDENCE_FIELDS
+    list_display = ["title", "kind", "grade", "source", "captured_at", "place", "ref"]
+    list_filter = [
+        "kind",
+        "reliability",
+        "credibility",
+        ("source", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["title", "description", "ref", "place__name"]
+    autocomplete_fields = ["source", "place"]
+    fields = [
+        "kind",
+        "title",
+        "source",
+        ("captured_at", "captured_at_precision"),
+        "place",
+        ("reliability", "credibility"),
+        "description",
+        "media_url",
+        "media_sha256",
+        "ref",
+    ]
+    inlines = [EvidenceAssertionInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source", "place")
+
+    @admin.display(description="grade", ordering="reliability")
+    def grade(self, obj: Evidence) -> str:
+        return obj.grade
+
+    def create(self, **kwargs):
+        return evidence_create(**kwargs)
+
+    def update(self, record, **kwargs):
+        return evidence_update(evidence=record, **kwargs)
+
+
+# --- Entities and the catalogue ---
+
+
+class EntityForm(forms.ModelForm):
+    class Meta:
+        model = Entity
+        fields = ["name", "slug", "kind", "aliases", "description", "part_of", "categories"]
+
+    def clean_part_of(self):
+        parent = self.cleaned_data.get("part_of")
+        entity = self.instance
+        if parent and entity.pk and (parent.pk == entity.pk or entity.pk in parent.lineage_ids):
+            raise ValidationError(f"{parent} is already part of {entity}.")
+        return parent
+
+
+@admin.register(Entity)
+class EntityAdmin(admin.ModelAdmin):
+    form = EntityForm
+    list_display = ["name", "slug", "kind", "part_of"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug", "aliases"]
+    autocomplete_fields = ["part_of", "categories"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["part_of"]
+
+    def save_model(self, request, obj, form, change):
+        # entity_save keeps the part_of lineage of the entity and everything below it.
+        entity_save(entity=obj)
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "publisher", "published_on"]
+    list_filter = ["publisher"]
+    search_fields = ["title", "publisher", "url", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(Predicate)
+class PredicateAdmin(SimpleHistoryAdmin):
+    list_display = ["slug", "name", "value_type", "single_valued", "subject_kinds", "object_kinds"]
+    list_filter = ["value_type", "single_valued"]
+    search_fields = ["slug", "name", "description"]
+
+
+@admin.register(ExclusionRule)
+class ExclusionRuleAdmin(SimpleHistoryAdmin):
+    list_display = ["slug", "left", "right", "active"]
+    list_filter = ["active"]
+    search_fields = ["slug", "description"]
+    autocomplete_fields = ["left_predicate", "right_predicate"]
+    list_select_related = ["left_predicate", "right_predicate"]
+
+    @admin.display(description="when")
+    def left(self, obj: ExclusionRule) -> str:
+        return f"{obj.left_predicate} {obj.get_left_operator_display()} {obj.left_value}"
+
+    @admin.display(description="excludes")
+    def right(self, obj: ExclusionRule) -> str:
+        return f"{obj.right_predicate} {obj.get_right_operator_display()} {obj.right_value}"
+
+
+# --- Conflicts: reviewed, never added or deleted by hand ---
+
+
+class ConflictReviewForm(forms.ModelForm):
+    decision = forms.ChoiceField(
+        choices=[("", "Leave as it is"), *ReviewDecision.choices[1:]], required=False
+    )
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    class Meta:
+        model = Conflict
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].initial = self.instance.review_note
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("decision") and cleaned.get("note") != self.instance.review_note:
+            if not self.instance.review_decision:
+                self.add_error("decision", "Confirm or dismiss the conflict to save a note.")
+            else:
+                cleaned["decision"] = self.instance.review_decision
+        return cleaned
+
+
+def _side(assertion: Assertion) -> str:
+    if assertion.statement_id:
+        return f"{assertion.statement.speaker}: {excerpt(assertion.statement.quote, 10)}"
+    return f"{assertion.evidence} ({assertion.evidence.grade})"
+
+
+@admin.register(Conflict)
+class ConflictAdmin(SimpleHistoryAdmin):
+    form = ConflictReviewForm
+    list_display = ["__str__", "rule", "kind", "pair_class", "status", "score", "sides"]
+    list_filter = ["status", "kind", "pair_class", "rule"]
+    search_fields = [
+        "explanation",
+        "assertion_a__statement__quote",
+        "assertion_b__statement__quote",
+        "assertion_a__statement__speaker__name",
+        "assertion_b__statement__speaker__name",
+        "assertion_a__evidence__title",
+        "assertion_b__evidence__title",
+    ]
+    readonly_fields = [
+        "rule",
+        "kind",
+        "pair_class",
+        "score",
+        "status",
+        "explanation",
+        "side_a",
+        "side_b",
+        "review_decision",
+        "reviewed_by",
+        "reviewed_at",
+        "detected_at",
+        "retracted_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["explanation", "side_a", "side_b"]}),
+        ("Finding", {"fields": [("rule", "kind", "pair_class"), ("score", "status")]}),
+        ("Review", {"fields": ["decision", "note", ("review_decision", "reviewed_by")]}),
+        ("Times", {"fields": [("detected_at", "reviewed_at", "retracted_at")]}),
+    ]
+    actions = ["confirm", "dismiss"]
+
+    def get_queryset(self, request):
+        related = [
+            f"assertion_{side}__{path}"
+            for side in "ab"
+            for path in ("statement__speaker", "evidence", "predicate", "subject")
+        ]
+        return super().get_queryset(request).select_related(*related, "reviewed_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="between")
+    def sides(self, obj: Conflict) -> str:
+        return f"{_side(obj.assertion_a)} / {_side(obj.assertion_b)}"
+
+    @admin.display(description="first side")
+    def side_a(self, obj: Conflict) -> str:
+        return f"{_side(obj.assertion_a)}: {obj.assertion_a}"
+
+    @admin.display(description="second side")
+    def side_b(self, obj: Conflict) -> str:
+        return f"{_side(obj.assertion_b)}: {obj.assertion_b}"
+
+    def save_model(self, request, obj, form, change):
+        decision = form.cleaned_data.get("decision")
+        if decision:
+            conflict_review(
+                conflict=obj,
+                decision=decision,
+                note=form.cleaned_data["note"],
+                reviewer=request.user,
+            )
+
+    def _review(self, request, queryset, decision: str) -> None:
+        for conflict in queryset:
+            conflict_review(
+                conflict=conflict,
+                decision=decision,
+                note=conflict.review_note,
+                reviewer=request.user,
+            )
+        label = ReviewDecision(decision).label.lower()
+        self.message_user(request, f"{len(queryset)} conflict(s) {label}.", messages.SUCCESS)
+
+    @admin.action(description="Confirm the selected conflicts", permissions=["change"])
+    def confirm(self, request, queryset):
+        self._review(request, queryset, ReviewDecision.CONFIRMED)
+
+    @admin.action(description="Dismiss the selected conflicts", permissions=["change"])
+    def dismiss(self, request, queryset):
+        self._review(request, queryset, ReviewDecision.DISMISSED)

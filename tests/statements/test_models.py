@@ -1,0 +1,130 @@
+"""The database refuses what the model forbids, whoever writes (admin action, import, SQL)."""
+
+import datetime as dt
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from statements.models import (
+    Assertion,
+    Conflict,
+    Entity,
+    Evidence,
+    Predicate,
+    Source,
+    Statement,
+)
+
+STRIKE = dt.datetime(2022, 6, 27, 12, 50, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def record(db):
+    """Return a statement, an evidence item and a predicate to hang assertions on."""
+    mall = Entity.objects.create(slug="mall", name="Mall", kind="facility")
+    speaker = Entity.objects.create(slug="spokesman", name="Spokesman", kind="person")
+    source = Source.objects.create(slug="paper", title="Paper")
+    predicate = Predicate.objects.create(
+        slug="facility_status",
+        name="Facility status",
+        value_type="choice",
+        choices=["operational", "non_functioning"],
+        single_valued=True,
+    )
+    statement = Statement.objects.create(
+        speaker=speaker, source=source, said_at=STRIKE, quote="It was closed."
+    )
+    evidence = Evidence.objects.create(
+        kind="video", title="CCTV", source=source, reliability="B", credibility=2
+    )
+    return {"mall": mall, "predicate": predicate, "statement": statement, "evidence": evidence}
+
+
+def make_assertion(record, **fields) -> Assertion:
+    values = {
+        "statement": record["statement"],
+        "predicate": record["predicate"],
+        "subject": record["mall"],
+        "choice": "non_functioning",
+        **fields,
+    }
+    return Assertion.objects.create(**values)
+
+
+def refused(create) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        create()
+
+
+def test_assertion_with_two_owners_is_refused(record):
+    refused(lambda: make_assertion(record, evidence=record["evidence"]))
+
+
+def test_assertion_without_owner_is_refused(record):
+    refused(lambda: make_assertion(record, statement=None))
+
+
+def test_interval_ending_before_it_starts_is_refused(record):
+    refused(lambda: make_assertion(record, valid_from=STRIKE, valid_until=STRIKE - dt.timedelta(1)))
+
+
+def test_open_and_instant_intervals_are_accepted(record):
+    make_assertion(record, valid_from=STRIKE, valid_until=STRIKE)
+    make_assertion(record, valid_from=STRIKE)
+    make_assertion(record, valid_until=STRIKE)
+
+
+def test_assertion_with_two_values_is_refused(record):
+    refused(lambda: make_assertion(record, number=3))
+
+
+def test_evidence_grade_outside_admiralty_code_is_refused(record):
+    refused(
+        lambda: Evidence.objects.create(
+            kind="video",
+            title="x",
+            source=record["statement"].source,
+            reliability="B",
+            credibility=7,
+        )
+    )
+
+
+def make_conflict(a: Assertion, b: Assertion, rule: str = "exclusive_value", **fields):
+    values = {
+        "fingerprint": f"{rule}:{a.pk}:{b.pk}",
+        "assertion_a": a,
+        "assertion_b": b,
+        "rule": rule,
+        "kind": "exclusive_value",
+        "pair_class": "against_evidence",
+        "explanation": "They cannot both be true.",
+        "score": 0.8,
+        **fields,
+    }
+    return Conflict.objects.create(**values)
+
+
+def test_one_conflict_per_pair_and_rule(record):
+    a = make_assertion(record)
+    b = make_assertion(record, statement=None, evidence=record["evidence"], choice="operational")
+    make_conflict(a, b)
+    refused(lambda: make_conflict(a, b, fingerprint="another"))
+    make_conflict(a, b, rule="exclusion", fingerprint="exclusion")
+
+
+def test_conflict_pair_must_be_ordered(record):
+    a = make_assertion(record)
+    b = make_assertion(record, statement=None, evidence=record["evidence"], choice="operational")
+    refused(lambda: make_conflict(b, a))
+
+
+def test_conflict_status_must_match_its_review(record):
+    a = make_assertion(record)
+    b = make_assertion(record, statement=None, evidence=record["evidence"], choice="operational")
+    refused(lambda: make_conflict(a, b, status="confirmed", review_decision=""))
+
+
+def test_entity_cannot_be_part_of_itself(record):
+    mall = record["mall"]
+    refused(lambda: Entity.objects.filter(pk=mall.pk).update(part_of=mall))

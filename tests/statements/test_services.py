@@ -1,0 +1,174 @@
+"""The services: one validation for every caller, errors naming the field, nothing half-written."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from statements.models import Assertion, Entity, Predicate, Source, Statement
+from statements.services import (
+    entity_save,
+    predicate_upsert,
+    source_upsert,
+    statement_create,
+    statement_update,
+)
+
+STRIKE = dt.datetime(2022, 6, 27, 12, 50, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def world(db):
+    def entity(slug, kind, **fields):
+        return entity_save(entity=Entity(slug=slug, name=slug, kind=kind, **fields))
+
+    state = entity("russia", "state")
+    ministry = entity("mod", "organisation", part_of=state)
+    predicate, _ = predicate_upsert(
+        slug="people_present",
+        name="People present",
+        value_type="number",
+        subject_kinds=["facility"],
+    )
+    struck, _ = predicate_upsert(
+        slug="struck",
+        name="Struck",
+        value_type="entity",
+        subject_kinds=["organisation"],
+        object_kinds=["facility", "category"],
+    )
+    source, _ = source_upsert(slug="paper", title="Paper")
+    return {
+        "state": state,
+        "ministry": ministry,
+        "spokesman": entity("spokesman", "person", part_of=ministry),
+        "mall": entity("mall", "facility"),
+        "strike": entity("strike", "event"),
+        "people_present": predicate,
+        "struck": struck,
+        "source": source,
+    }
+
+
+def create(world, **assertion):
+    return statement_create(
+        speaker=world["spokesman"],
+        source=world["source"],
+        said_at=STRIKE,
+        quote="The mall was empty.",
+        assertions=[
+            {"predicate": world["people_present"], "subject": world["mall"], "value": 0} | assertion
+        ],
+    )
+
+
+def error_keys(caught) -> set[str]:
+    return set(caught.value.message_dict)
+
+
+def test_value_of_the_wrong_type_is_refused_naming_the_value(world):
+    with pytest.raises(ValidationError) as caught:
+        create(world, value="nobody")
+    assert error_keys(caught) == {"assertions.0.value"}
+    assert not Statement.objects.exists(), "nothing half-written"
+
+
+def test_boolean_is_not_a_number(world):
+    with pytest.raises(ValidationError) as caught:
+        create(world, value=True)
+    assert error_keys(caught) == {"assertions.0.value"}
+
+
+def test_subject_of_the_wrong_kind_is_refused_naming_the_subject(world):
+    with pytest.raises(ValidationError) as caught:
+        create(world, subject=world["strike"])
+    assert error_keys(caught) == {"assertions.0.subject"}
+    assert "facility" in caught.value.message_dict["assertions.0.subject"][0]
+
+
+def test_object_of_the_wrong_kind_is_refused_naming_the_object(world):
+    with pytest.raises(ValidationError) as caught:
+        create(
+            world, predicate=world["struck"], subject=world["ministry"], value=world["spokesman"]
+        )
+    assert error_keys(caught) == {"assertions.0.object"}
+
+
+def test_comparator_applies_to_numbers_only(world):
+    with pytest.raises(ValidationError) as caught:
+        create(
+            world,
+            predicate=world["struck"],
+            subject=world["ministry"],
+            value=world["mall"],
+            comparator="at_least",
+        )
+    assert error_keys(caught) == {"assertions.0.comparator"}
+
+
+def test_interval_ending_before_it_starts_names_valid_until(world):
+    with pytest.raises(ValidationError) as caught:
+        create(world, valid_from=STRIKE, valid_until=STRIKE - dt.timedelta(hours=1))
+    assert error_keys(caught) == {"assertions.0.valid_until"}
+
+
+def test_update_in_place_keeps_assertion_ids(world):
+    statement = create(world, comparator="about", value=1000)
+    assertion = statement.assertions.get()
+    statement_update(
+        statement=statement,
+        assertions=[
+            {
+                "id": assertion.pk,
+                "predicate": world["people_present"],
+                "subject": world["mall"],
+                "value": 900,
+                "comparator": "about",
+            }
+        ],
+    )
+    assert list(statement.assertions.values_list("pk", "number")) == [(assertion.pk, 900.0)]
+    assert Assertion.history.filter(id=assertion.pk).count() == 2
+
+
+def test_entity_save_keeps_lineage_and_refuses_cycles(world):
+    spokesman = world["spokesman"]
+    assert spokesman.lineage_ids == [world["state"].pk, world["ministry"].pk, spokesman.pk]
+    state = world["state"]
+    state.part_of = spokesman
+    with pytest.raises(ValidationError) as caught:
+        entity_save(entity=state)
+    assert "part_of" in caught.value.message_dict
+
+
+def test_entity_move_rewrites_descendants(world):
+    ukraine = entity_save(entity=Entity(slug="ukraine", name="Ukraine", kind="state"))
+    ministry = world["ministry"]
+    ministry.part_of = ukraine
+    entity_save(entity=ministry)
+    world["spokesman"].refresh_from_db()
+    assert world["spokesman"].lineage_ids == [ukraine.pk, ministry.pk, world["spokesman"].pk]
+
+
+def test_catalogue_upsert_writes_only_what_differs(world):
+    history = Predicate.history.count()
+    _, outcome = predicate_upsert(
+        slug="people_present",
+        name="People present",
+        value_type="number",
+        subject_kinds=["facility"],
+    )
+    assert outcome == "unchanged"
+    assert Predicate.history.count() == history
+    predicate, outcome = predicate_upsert(
+        slug="people_present", name="People inside", value_type="number", subject_kinds=["facility"]
+    )
+    assert (outcome, predicate.name) == ("updated", "People inside")
+    assert Predicate.history.count() == history + 1
+
+
+def test_catalogue_upsert_validates_fields(world):
+    with pytest.raises(ValidationError) as caught:
+        source_upsert(slug="bad", title="Bad", url="not a url")
+    assert "url" in caught.value.message_dict
+    assert not Source.objects.filter(slug="bad").exists()
