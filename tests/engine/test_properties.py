@@ -1,0 +1,100 @@
+"""Properties that hold for every rule, on generated facts."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from contradict.engine.blocking import compare_block, exclusion_partners, unique
+from contradict.engine.rules import DEFAULT_RULES
+from contradict.engine.scoring import CERTAINTY_WEIGHTS
+from tests.engine.factories import (
+    CLOSED_EXCLUDES_VISITORS,
+    COUNCIL,
+    DEMOLISHED,
+    HEATED,
+    LIBRARY,
+    OPENING,
+    PARKS,
+    POOL,
+    PUBLIC_BUILDINGS,
+    REPORTER,
+    RUN_BY,
+    SPOKESPERSON,
+    VISITORS,
+    fact,
+    said,
+    shown,
+    world,
+)
+
+WORLD = world()
+RULES = [rule() for rule in DEFAULT_RULES]
+PARTNERS = exclusion_partners([CLOSED_EXCLUDES_VISITORS])
+SUBJECTS = [LIBRARY, POOL, COUNCIL, PARKS]
+ENTITIES = [COUNCIL, PARKS, LIBRARY, POOL, PUBLIC_BUILDINGS, REPORTER]
+
+origins = st.one_of(
+    st.sampled_from([SPOKESPERSON, PARKS, REPORTER]).flatmap(
+        lambda speaker: st.integers(0, 3).map(lambda day: said(speaker, day))
+    ),
+    st.sampled_from(["A1", "B2", "C3", "F6"]).map(shown),
+)
+bounds = st.one_of(st.none(), st.integers(0, 10).map(float))
+
+
+@st.composite
+def facts(draw, id=None):
+    predicate = draw(st.sampled_from([OPENING, VISITORS, DEMOLISHED, RUN_BY, HEATED]))
+    values = {
+        "choice": {"choice": draw(st.sampled_from(["open", "closed", "shut"]))},
+        "number": {
+            "number": float(draw(st.integers(0, 30))),
+            "comparator": draw(st.sampled_from(["exactly", "at_least", "at_most", "about"])),
+        },
+        "entity": {"object": draw(st.sampled_from(ENTITIES))},
+        "boolean": {"boolean": draw(st.booleans())},
+    }[predicate.value_type]
+    start = draw(bounds)
+    end = draw(bounds)
+    if start is not None and end is not None and end <= start:
+        start, end = end, start + 1
+    return fact(
+        id if id is not None else draw(st.integers(1, 10_000)),
+        predicate,
+        draw(st.sampled_from(SUBJECTS)),
+        affirmed=draw(st.booleans()),
+        start=start,
+        end=end,
+        certainty=draw(st.sampled_from(sorted(CERTAINTY_WEIGHTS))),
+        origin=draw(origins),
+        **values,
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(facts(id=1), facts(id=2))
+def test_every_rule_is_symmetric(a, b):
+    for rule in RULES:
+        assert rule.check(a, b, WORLD) == rule.check(b, a, WORLD)
+
+
+@settings(max_examples=300, deadline=None)
+@given(facts(id=1), facts(id=2), st.integers(0, 5))
+def test_non_overlapping_intervals_never_clash(a, b, gap):
+    a = a.__class__(**{**_fields(a), "start": 0.0, "end": 10.0})
+    b = b.__class__(**{**_fields(b), "start": 10.0 + gap, "end": 20.0 + gap})
+    for rule in RULES:
+        assert rule.check(a, b, WORLD) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(facts(), min_size=2, max_size=8, unique_by=lambda f: f.id))
+def test_rerunning_a_check_changes_nothing(block):
+    by_subject = [f for f in block if f.subject == block[0].subject]
+    first = unique(compare_block(by_subject, RULES, WORLD, PARTNERS))
+    again = unique(compare_block(list(reversed(by_subject)), RULES, WORLD, PARTNERS))
+    assert first == again
+    assert all(f.a < f.b and 0 <= f.score <= 1 for f in first)
+
+
+def _fields(fact):
+    return {name: getattr(fact, name) for name in fact.__slots__}
