@@ -50,3 +50,13 @@ class ExceptionHandler(BaseExceptionHandler):
         if isinstance(exc, django_exceptions.RequestDataTooBig):
             return RequestTooLarge()
         return super().convert_known_exceptions(exc)
+
+    def format_exception(self, exc: exceptions.APIException) -> dict:
+        data = super().format_exception(exc)
+        # A nested list or object that is itself wrong ("assertions": "none") is reported by
+        # DRF under "assertions.non_field_errors"; the field at fault is "assertions".
+        suffix = f".{api_settings.NON_FIELD_ERRORS_KEY}"
+        for error in data.get("errors", []):
+            if isinstance(error.get("attr"), str) and error["attr"].endswith(suffix):
+                error["attr"] = error["attr"].removesuffix(suffix)
+        return data

@@ -393,9 +393,6 @@ class DraftStatementSerializer(serializers.Serializer):
         slug_field="slug", queryset=Source.objects.all(), required=False, allow_null=True
     )
     said_at = serializers.DateTimeField()
-    said_at_precision = serializers.ChoiceField(
-        choices=TimePrecision.choices, default=TimePrecision.DAY
-    )
     quote = serializers.CharField(required=False, allow_blank=True, default="")
     assertions = AssertionInputSerializer(many=True, allow_empty=False, max_length=200)
 
@@ -458,10 +455,10 @@ class ConflictReviewInputSerializer(serializers.Serializer):
 
 
 class DraftFindingSerializer(serializers.Serializer):
-    """What checking a draft would flag: the rule, and the assertion on record it clashes with."""
+    """A conflict the draft would create: the rule, and what its assertion clashes with."""
 
     draft_assertion = serializers.IntegerField(
-        help_text="Index of the draft's assertion in the request's assertions list."
+        source="draft", help_text="Index of the draft's assertion in the request's list."
     )
     rule = serializers.CharField()
     kind = serializers.CharField()
@@ -469,7 +466,14 @@ class DraftFindingSerializer(serializers.Serializer):
     score = serializers.FloatField()
     explanation = serializers.CharField()
     reason = serializers.JSONField()
-    on_record = ConflictSideSerializer(help_text="The assertion on record, with its owner.")
+    on_record = ConflictSideSerializer(
+        allow_null=True, help_text="The assertion on record it clashes with, with its owner."
+    )
+    other_draft_assertion = serializers.IntegerField(
+        source="other_draft",
+        allow_null=True,
+        help_text="Or the index of another assertion of the same draft.",
+    )
 
 
 class DraftCheckResultSerializer(serializers.Serializer):

@@ -4,6 +4,8 @@ Writes go through ``statements.services``; reads through ``statements.selectors`
 responses carry an ETag; writes honour If-Match under a row lock (see ``conditional``).
 """
 
+from dataclasses import asdict
+
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
@@ -34,7 +36,7 @@ from statements.services import (
     statement_create,
     statement_update,
 )
-from statements.services.conflicts import conflicts_forget_assertions
+from statements.services.conflicts import conflicts_check_draft, conflicts_forget_assertions
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -415,15 +417,20 @@ class CheckApi(APIView):
     def post(self, request):
         serializer = serializers.DraftStatementSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        from statements.services.conflicts import conflicts_check_draft
-
         data = dict(serializer.validated_data)
         assertions = [dict(item) for item in data.pop("assertions")]
-        # Savepoint rolled back whatever happens: checking must never leave a trace.
+        # A savepoint rolled back whatever happens: checking must never leave a trace.
         with transaction.atomic():
             findings = conflicts_check_draft(assertions=assertions, **data)
             transaction.set_rollback(True)
-        return Response(serializers.DraftCheckResultSerializer({"conflicts": findings}).data)
+        on_record = selectors.assertion_list().in_bulk(
+            [finding.assertion for finding in findings if finding.assertion is not None]
+        )
+        results = [
+            {**asdict(finding), "on_record": on_record.get(finding.assertion)}
+            for finding in findings
+        ]
+        return Response(serializers.DraftCheckResultSerializer({"conflicts": results}).data)
 
 
 class NotFoundApi(APIView):
