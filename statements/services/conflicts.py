@@ -697,7 +697,11 @@ def conflicts_check_draft(
         )
     results = []
     for finding in findings:
-        draft_id, other = finding.a, finding.b  # draft ids are negative, so they come first
+        # Draft ids are negative, so a draft assertion is always ``a``; between two draft
+        # assertions, name the earlier one (the larger negative id) first.
+        draft_id, other = finding.a, finding.b
+        if other < 0:
+            draft_id, other = other, draft_id
         results.append(
             DraftFinding(
                 rule=finding.rule,
