@@ -15,6 +15,12 @@ SEED_PATH = Path(settings.BASE_DIR) / "seeds" / "kremenchuk.yaml"
 ARTICLE_PATH = Path(settings.BASE_DIR) / "seeds" / "kremenchuk-article.txt"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hash test passwords cheaply: the production hasher takes a third of a second by design."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def seeded(db):
     """Load seeds/kremenchuk.yaml through the services; return the load's report."""
