@@ -44,6 +44,7 @@ from statements.services import (
     statement_create,
     statement_update,
 )
+from statements.services.conflicts import conflicts_recheck
 
 # The C loader when PyYAML has it: the same safe subset of YAML, several times faster.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -84,6 +85,7 @@ class SeedReport:
         default_factory=lambda: {name: Counter() for name in SECTIONS}
     )
     assertions: int = 0
+    rechecked: bool = False
 
     def count(self, section: str) -> int:
         return sum(self.sections[section].values())
@@ -94,6 +96,8 @@ class SeedReport:
             detail = ", ".join(f"{outcomes[o]} {o}" for o in OUTCOMES)
             lines.append(f"  {name}: {sum(outcomes.values())} ({detail})")
         lines.append(f"  assertions in the file: {self.assertions}")
+        if self.rechecked:
+            lines.append("  re-checked the whole record: entities, predicates or rules changed")
         return "\n".join(lines)
 
 
@@ -183,12 +187,22 @@ class _Loader:
         self.predicates: dict[str, Predicate] = {}
 
     def run(self) -> None:
+        had_assertions = Assertion.objects.exists()
         self.load_entities()
         self.load_sources()
         self.load_predicates()
         self.load_exclusion_rules()
         self.load_records("statements", key="ref", write=self.write_statement)
         self.load_records("evidence", key="ref", write=self.write_evidence)
+        # The services check the assertions they write; a changed predicate, rule, side or
+        # category changes what the assertions already on record mean, so check them all.
+        sections = self.report.sections
+        if had_assertions and (
+            any(sections[name]["updated"] for name in ("entities", "predicates", "exclusion_rules"))
+            or sections["exclusion_rules"]["created"]
+        ):
+            conflicts_recheck()
+            self.report.rechecked = True
 
     # --- reading records ---
 
@@ -559,6 +573,12 @@ class _Loader:
             owner="statement",
         )
 
+    @staticmethod
+    def credibility(value: Any, where: str) -> int:
+        if isinstance(value, bool) or not str(value).isdigit():
+            raise SeedError(where, f"{value!r} is not a credibility from 1 to 6")
+        return int(value)
+
     def write_evidence(self, where: str, item: dict[str, Any]) -> str:
         self.fields(
             where,
@@ -594,7 +614,7 @@ class _Loader:
                 if item.get("place")
                 else None,
                 "reliability": str(item["reliability"]),
-                "credibility": item["credibility"],
+                "credibility": self.credibility(item["credibility"], f"{where}.credibility"),
                 "description": item.get("description") or "",
                 "media_url": item.get("media_url") or "",
                 "media_sha256": item.get("media_sha256") or "",

@@ -113,6 +113,7 @@ def test_loading_twice_changes_no_row_counts_and_adds_no_history(seeded):
     assert row_counts() == before
     for outcomes in report.sections.values():
         assert outcomes["created"] == outcomes["updated"] == 0
+    assert not report.rechecked
 
 
 def test_an_edited_file_updates_only_what_changed(seeded, tmp_path):
@@ -132,6 +133,20 @@ def test_an_edited_file_updates_only_what_changed(seeded, tmp_path):
     assert set(Assertion.objects.values_list("pk", flat=True)) == ids_before
     struck = Assertion.objects.get(statement__ref="mod-weapons-depot", predicate__slug="struck")
     assert struck.time_precision == "day"
+
+
+def test_a_changed_predicate_rechecks_the_record(seeded, tmp_path, monkeypatch):
+    rechecks = []
+    monkeypatch.setattr("statements.seeding.conflicts_recheck", lambda: rechecks.append(1))
+    data = yaml.safe_load(SEED_PATH.read_text())
+    predicate = next(p for p in data["predicates"] if p["slug"] == "people_present")
+    predicate["about_tolerance"] = 0.1
+
+    report = seed_load(write_seed(tmp_path, data))
+
+    assert report.sections["predicates"]["updated"] == 1
+    assert report.rechecked and rechecks == [1]
+    assert Predicate.objects.get(slug="people_present").about_tolerance == 0.1
 
 
 def test_unknown_predicate_names_record_and_field(db, tmp_path):
@@ -169,6 +184,7 @@ def test_value_of_wrong_type_names_the_value(db, tmp_path):
         ("statements", {"said_by": "x"}, "said_by", "unknown field 'said_by'"),
         ("statements", {"said_at": "last Tuesday"}, "said_at", "not an ISO 8601"),
         ("evidence", {"reliability": "Z"}, "reliability", "not a valid choice"),
+        ("evidence", {"credibility": "high"}, "credibility", "not a credibility"),
     ],
 )
 def test_bad_record_field_is_named(db, tmp_path, section, change, where, message):
