@@ -87,7 +87,7 @@ class AssertionForm(forms.ModelForm):
         for name in VALUE_FIELD.values():
             if name != value_field and cleaned.get(name) not in (None, ""):
                 self.add_error(
-                    name, f"{predicate.slug} takes a {predicate.value_type}; leave this empty."
+                    name, f"{predicate.slug} takes its value in '{value_field}'; leave this empty."
                 )
         data = {name: cleaned.get(name) for name in ASSERTION_FIELDS}
         data["value"] = cleaned.get(value_field)

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from statements.models import Conflict, ConflictStatus
 from statements.seeding import SeedError, seed_load
 
 DEFAULT_PATH = "seeds/kremenchuk.yaml"
@@ -19,3 +20,7 @@ class Command(BaseCommand):
         except SeedError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(str(report))
+        live = Conflict.objects.exclude(status=ConflictStatus.RETRACTED).count()
+        self.stdout.write(
+            f"  conflicts on record: {live} (review them at /admin/statements/conflict/)"
+        )
