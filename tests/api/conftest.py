@@ -1,15 +1,41 @@
-"""API fixtures: a fresh throttle cache per test, a non-curator user, and conflicts made by hand
-for tests that exercise the API rather than the rule engine."""
-
-import hashlib
+"""API fixtures: the seed loaded once for the package, a fresh throttle cache per test, and a
+signed-in user who is not a curator."""
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from statements.models import Assertion, Conflict
+from statements.models import Statement
+from statements.seeding import seed_load
+from tests.conftest import SEED_PATH
+
+
+@pytest.fixture(scope="package")
+def _seed_once(django_db_setup, django_db_blocker):
+    """Load the seed once for tests/api (each test still rolls back its own changes).
+
+    Loading it per test would take most of this package's run time. The database is emptied
+    afterwards so the other packages start from nothing, as they expect.
+    """
+    with django_db_blocker.unblock():
+        report = seed_load(SEED_PATH)
+    yield report
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def seeded(request, _seed_once, django_db_blocker):
+    """Return the report of the package's one seed load (overrides the per-test load)."""
+    with django_db_blocker.unblock():
+        # A transactional test (PostgreSQL row locks) empties the database when it ends.
+        if not Statement.objects.filter(ref="konashenkov-non-functioning").exists():
+            seed_load(SEED_PATH)
+    request.getfixturevalue("db")
+    return _seed_once
 
 
 @pytest.fixture(autouse=True)
@@ -27,29 +53,3 @@ def user_api_client(db):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     return client
-
-
-@pytest.fixture
-def make_conflict(db):
-    """Return a factory for a conflict between two assertions, made without the engine.
-
-    The rule code ``api-test`` keeps these apart from whatever the engine flags.
-    """
-
-    def make(a: Assertion, b: Assertion, **fields) -> Conflict:
-        a, b = sorted((a, b), key=lambda assertion: assertion.pk)
-        rule = fields.pop("rule", "api-test")
-        defaults = {
-            "kind": "exclusive_value",
-            "pair_class": "cross_speaker",
-            "explanation": f"{a} cannot hold with {b}.",
-            "reason": {"compared": [a.pk, b.pk]},
-            "score": 0.5,
-        }
-        defaults.update(fields)
-        fingerprint = hashlib.sha256(f"{rule}:{a.pk}:{b.pk}".encode()).hexdigest()
-        return Conflict.objects.create(
-            fingerprint=fingerprint, assertion_a=a, assertion_b=b, rule=rule, **defaults
-        )
-
-    return make

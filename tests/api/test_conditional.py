@@ -104,7 +104,7 @@ def test_if_match_star_and_weak_tags_match(seeded, curator_api_client):
     connection.vendor != "postgresql", reason="row locks need PostgreSQL (SQLite has none)"
 )
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_reviews_on_postgresql_one_wins(seeded):
+def test_concurrent_reviews_on_postgresql_one_wins(transactional_db, seeded):
     conflict = Conflict.objects.filter(status=ConflictStatus.OPEN).first()
     url = f"/api/conflicts/{conflict.pk}/"
     tokens = [curator_create(username=f"c{i}")[1] for i in range(4)]

@@ -206,7 +206,7 @@ def test_bad_pagination_is_a_400(seeded, api_client, query, attr):
     assert attr in error_attrs(response)
 
 
-def test_huge_page_size_is_capped(seeded, api_client, make_conflict):
+def test_huge_page_size_is_capped(seeded, api_client):
     response = api_client.get("/api/assertions/?page_size=100000")
     assert response.status_code == 200
     assert len(response.json()["results"]) == min(200, Assertion.objects.count())
