@@ -8,20 +8,35 @@ Blocks:
   is the claim's subject or part of it.
 
 A full re-check streams narrow *scan rows* ordered by (subject, predicate), so one subject's
-rows arrive together; ``subject_candidates`` keeps only the rows of a subject that could take
-part in a finding, cheaply, before any fact is built. The layout of a scan row is
+rows arrive together; ``Screen`` keeps only the rows of a subject that could take part in a
+finding, cheaply, before any fact is built. The layout of a scan row is
 ``SCAN_FIELDS``; the app reads exactly those columns.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import combinations, groupby
 from operator import attrgetter, itemgetter
 
-from contradict.engine.facts import ENTITY, AssertionFact, ExclusionFact, Finding, World
-from contradict.engine.rules import EXCLUSION, GENERIC, SAME_PREDICATE, Rule
+from contradict.engine.facts import (
+    ENTITY,
+    AssertionFact,
+    Condition,
+    ExclusionFact,
+    Finding,
+    PredicateFact,
+    World,
+)
+from contradict.engine.rules import (
+    EXCLUSION,
+    GENERIC,
+    SAME_PREDICATE,
+    Rule,
+    condition_holds,
+    effective,
+)
 
 SCAN_FIELDS = (
     "id",
@@ -46,30 +61,70 @@ def exclusion_partners(exclusions: Iterable[ExclusionFact]) -> dict[int, frozens
     return {predicate: frozenset(others) for predicate, others in partners.items()}
 
 
-def subject_candidates(
-    rows: Sequence[tuple], partners: dict[int, frozenset[int]]
-) -> list[tuple] | None:
-    """Return the rows of one subject (ordered by predicate) that may clash, or ``None``.
+class Screen:
+    """Decide on narrow scan rows which rows of one subject may take part in a finding.
 
-    A predicate's rows are kept when they hold at least two different claims (value,
-    comparator or polarity): identical claims never clash. Rows of two exclusion partners are
-    kept when both predicates are present.
+    Built once per re-check from the active rules, the predicates and the exclusion rules.
+    Same-predicate runs are kept when any active same-predicate rule's ``screen`` says they
+    may clash; rows of two exclusion partners are kept when some row of one satisfies the
+    rule's left condition and some row of the other its right one. Everything else is
+    dropped before a fact is built.
     """
-    if len(rows) < 2:
-        return None
-    runs = [(predicate, list(run)) for predicate, run in groupby(rows, _ROW_PREDICATE)]
-    kept: list[tuple] = []
-    present = {predicate for predicate, _ in runs} if partners else ()
-    for predicate, run in runs:
-        keep = len(run) > 1 and len({row[3:9] for row in run}) > 1
-        if not keep and partners:
-            others = partners.get(predicate)
-            keep = bool(others) and any(
-                other in present and (other != predicate or len(run) > 1) for other in others
-            )
-        if keep:
-            kept.extend(run)
-    return kept if len(kept) > 1 else None
+
+    def __init__(
+        self,
+        rules: Sequence[Rule],
+        predicates: Mapping[int, PredicateFact],
+        exclusions: Iterable[ExclusionFact],
+    ) -> None:
+        self.rules = [rule for rule in rules if rule.scope == SAME_PREDICATE]
+        self.predicates = predicates
+        self.exclusions = (
+            tuple(exclusions) if any(rule.scope == EXCLUSION for rule in rules) else ()
+        )
+        self.partners = exclusion_partners(self.exclusions)
+
+    def candidates(self, rows: Sequence[tuple]) -> list[tuple] | None:
+        """Return the rows of one subject (ordered by predicate) that may clash, or ``None``."""
+        if len(rows) < 2:
+            return None
+        present = set(map(_ROW_PREDICATE, rows))
+        if len(present) == len(rows) and not (self.partners and self.partners.keys() & present):
+            return None  # the common case: one row per predicate and no exclusion partners
+        runs = {predicate: list(run) for predicate, run in groupby(rows, _ROW_PREDICATE)}
+        kept: dict[int, tuple] = {}
+        for predicate_id, run in runs.items():
+            if len(run) < 2 or len({row[3:9] for row in run}) < 2:
+                continue
+            predicate = self.predicates[predicate_id]
+            if any(rule.screen(predicate, run) for rule in self.rules):
+                kept.update((row[0], row) for row in run)
+        if self.partners and self.partners.keys() & runs.keys():
+            for exclusion in self.exclusions:
+                left = runs.get(exclusion.left.predicate)
+                right = runs.get(exclusion.right.predicate)
+                if not left or not right:
+                    continue
+                lefts = [row for row in left if self._holds(exclusion.left, row)]
+                rights = [row for row in right if self._holds(exclusion.right, row)]
+                if lefts and rights and (len({r[0] for r in lefts + rights}) > 1):
+                    kept.update((row[0], row) for row in lefts + rights)
+        return list(kept.values()) if len(kept) > 1 else None
+
+    def _holds(self, condition: Condition, row: tuple) -> bool:
+        predicate = self.predicates[row[2]]
+        fact = AssertionFact(
+            id=row[0],
+            predicate=predicate,
+            subject=row[1],
+            object=row[3],
+            choice=row[4] or None,
+            number=row[5],
+            boolean=row[6],
+            comparator=row[7],
+            affirmed=row[8] == "affirmed",
+        )
+        return effective(fact)[0] and condition_holds(condition, fact)
 
 
 def signature(fact: AssertionFact) -> tuple:

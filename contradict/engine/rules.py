@@ -13,6 +13,7 @@ on the same subject) or ``generic`` (a generic claim and the instances of its ca
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from contradict.engine.facts import (
     ABOUT,
@@ -26,6 +27,7 @@ from contradict.engine.facts import (
     Attribution,
     Condition,
     Finding,
+    PredicateFact,
     World,
 )
 from contradict.engine.intervals import overlaps
@@ -48,15 +50,24 @@ def numeric_range(fact: AssertionFact) -> tuple[float, float]:
     to ``n + tolerance``; "about n" allows ``n ± max(tolerance, about_tolerance * |n|)``.
     """
     number = fact.number if fact.number is not None else 0.0
-    tolerance = fact.predicate.tolerance
-    if fact.comparator == AT_LEAST:
+    return value_range(fact.predicate, number, fact.comparator)
+
+
+def value_range(predicate: PredicateFact, number: float, comparator: str) -> tuple[float, float]:
+    """Return the range ``comparator number`` allows under ``predicate``'s tolerances."""
+    tolerance = predicate.tolerance
+    if comparator == AT_LEAST:
         return number - tolerance, math.inf
-    if fact.comparator == AT_MOST:
+    if comparator == AT_MOST:
         return -math.inf, number + tolerance
-    if fact.comparator == ABOUT:
-        spread = max(tolerance, fact.predicate.about_tolerance * abs(number))
+    if comparator == ABOUT:
+        spread = max(tolerance, predicate.about_tolerance * abs(number))
         return number - spread, number + spread
     return number - tolerance, number + tolerance
+
+
+# A scan row (``contradict.engine.blocking.SCAN_FIELDS``) by position.
+_OBJECT, _CHOICE, _NUMBER, _BOOLEAN, _COMPARATOR, _POLARITY = 3, 4, 5, 6, 7, 8
 
 
 def effective(fact: AssertionFact) -> tuple[bool, object]:
@@ -165,6 +176,15 @@ class Rule:
     def _check(self, a: AssertionFact, b: AssertionFact, world: World) -> dict | None:
         raise NotImplementedError
 
+    def screen(self, predicate: PredicateFact, rows: Sequence[tuple]) -> bool:
+        """Return whether two of ``rows`` (scan rows of one predicate and subject) may clash.
+
+        A cheap, conservative test run on every block of a full re-check before any fact is
+        built: it may say yes wrongly, never no wrongly. The default only knows that the very
+        same claim never clashes with itself.
+        """
+        return len({row[3:9] for row in rows}) > 1
+
     def finding(self, a: AssertionFact, b: AssertionFact, world: World, reason: dict) -> Finding:
         """Return the finding for ``a`` and ``b`` (``a`` has the smaller id) with ``reason``."""
         pair_class, pair_reason = classify(a, b, world)
@@ -248,6 +268,10 @@ class PolarityRule(Rule):
             return None
         return {"compared": ["polarity"], "predicate": a.predicate.slug, "subject": a.subject}
 
+    def screen(self, predicate: PredicateFact, rows: Sequence[tuple]) -> bool:
+        affirmed = {row[3:8] for row in rows if row[_POLARITY] == "affirmed"}
+        return any(row[3:8] in affirmed for row in rows if row[_POLARITY] != "affirmed")
+
     def why(self, finding, attribution_a, attribution_b) -> str:
         return "One affirms what the other denies, about overlapping times."
 
@@ -283,6 +307,17 @@ class ExclusiveValueRule(Rule):
             "subject": a.subject,
             "values": [value_a, value_b],
         }
+
+    def screen(self, predicate: PredicateFact, rows: Sequence[tuple]) -> bool:
+        if not predicate.single_valued or predicate.value_type not in (ENTITY, CHOICE, BOOLEAN):
+            return False
+        values = set()
+        for row in rows:
+            if row[_POLARITY] == "affirmed":
+                values.add((row[_OBJECT], row[_CHOICE], row[_BOOLEAN]))
+            elif predicate.value_type == BOOLEAN and row[_BOOLEAN] is not None:
+                values.add((None, row[_CHOICE], not row[_BOOLEAN]))
+        return len(values) > 1
 
     def why(self, finding, attribution_a, attribution_b) -> str:
         predicate = finding.reason.get("predicate", "the predicate")
@@ -331,6 +366,25 @@ class NumericRule(Rule):
             "tolerance": predicate.tolerance,
             "about_tolerance": predicate.about_tolerance,
         }
+
+    def screen(self, predicate: PredicateFact, rows: Sequence[tuple]) -> bool:
+        if predicate.value_type != NUMBER:
+            return False
+        lows, highs, denied = [], [], False
+        for row in rows:
+            if row[_NUMBER] is None:
+                continue
+            if row[_POLARITY] != "affirmed":
+                denied = True
+                continue
+            low, high = value_range(predicate, row[_NUMBER], row[_COMPARATOR])
+            lows.append(low)
+            highs.append(high)
+        if denied and lows:
+            return True
+        # Ranges on a line are pairwise compatible exactly when the highest low is under the
+        # lowest high.
+        return predicate.single_valued and len(lows) > 1 and max(lows) > min(highs)
 
     def why(self, finding, attribution_a, attribution_b) -> str:
         ranges = finding.reason.get("ranges") or []

@@ -32,12 +32,12 @@ from django.utils.module_loading import import_string
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from contradict.engine.blocking import (
+    Screen,
     compare,
     compare_block,
     compare_generic,
     exclusion_partners,
     is_generic_claim,
-    subject_candidates,
     unique,
 )
 from contradict.engine.facts import AssertionFact, Attribution, Finding
@@ -55,7 +55,9 @@ from statements.models import (
     Conflict,
     ConflictStatus,
     EntityKind,
+    Evidence,
     Polarity,
+    Statement,
 )
 
 # How many ids go in one ``IN (...)`` list (well under SQLite's variable limit).
@@ -507,6 +509,46 @@ def _fact_rows(queryset) -> list[tuple]:
     return list(queryset.values_list(*FACT_FIELDS))
 
 
+_OWN_FIELDS = FACT_FIELDS[:15]  # the assertion's own columns, up to statement_id, evidence_id
+
+
+def _fact_rows_by_id(ids: Sequence[int]) -> list[tuple]:
+    """Return the ``FACT_FIELDS`` rows of ``ids`` without joining in the query.
+
+    With thousands of ids, a join makes PostgreSQL hash whole statement and evidence tables;
+    three primary-key look-ups (assertions, then their statements and evidence) stay indexed.
+    """
+    own = list(Assertion.objects.filter(id__in=ids).values_list(*_OWN_FIELDS))
+    statement_ids = {row[13] for row in own if row[13] is not None}
+    evidence_ids = {row[14] for row in own if row[14] is not None}
+    statements = (
+        {
+            pk: (speaker, said_at)
+            for pk, speaker, said_at in Statement.objects.filter(id__in=statement_ids).values_list(
+                "id", "speaker_id", "said_at"
+            )
+        }
+        if statement_ids
+        else {}
+    )
+    evidence = (
+        {
+            pk: (reliability, credibility, captured_at)
+            for pk, reliability, credibility, captured_at in Evidence.objects.filter(
+                id__in=evidence_ids
+            ).values_list("id", "reliability", "credibility", "captured_at")
+        }
+        if evidence_ids
+        else {}
+    )
+    rows = []
+    for row in own:
+        speaker, said_at = statements.get(row[13], (None, None))
+        reliability, credibility, captured_at = evidence.get(row[14], (None, None, None))
+        rows.append((*row, speaker, said_at, reliability, credibility, captured_at))
+    return rows
+
+
 def _load_facts(rows: Iterable[Sequence[Any]], predicates: dict) -> list[AssertionFact]:
     rows = list(rows)
     missing = {row[2] for row in rows} - predicates.keys()
@@ -731,11 +773,17 @@ def conflicts_recheck(
     exclusion partners), and only those rows become facts. Generic claims are a shard of their
     own. ``progress`` is called with the number of assertions read since its last call.
     """
+    # One transaction per shard: a shard killed half-way leaves nothing behind and can simply
+    # run again, and PostgreSQL streams the scan instead of materialising a WITH HOLD cursor.
     if shard is None:
-        return _recheck_subjects(Shard(), progress) + _recheck_generic(progress)
-    if shard.generic:
-        return _recheck_generic(progress)
-    return _recheck_subjects(shard, progress)
+        with transaction.atomic():
+            counts = _recheck_subjects(Shard(), progress)
+        with transaction.atomic():
+            return counts + _recheck_generic(progress)
+    with transaction.atomic():
+        if shard.generic:
+            return _recheck_generic(progress)
+        return _recheck_subjects(shard, progress)
 
 
 def conflicts_recheck_total(*, shard: Shard | None = None) -> int:
@@ -766,8 +814,10 @@ def _generic_codes() -> list[str]:
 def _recheck_subjects(shard: Shard, progress: Callable[[int], None] | None) -> RecheckCounts:
     rules = active_rules()
     world = DbWorld()
-    partners = exclusion_partners(world.load_exclusions())
+    exclusions = world.load_exclusions()
+    partners = exclusion_partners(exclusions)
     predicates = predicate_facts()
+    screen = Screen(rules, predicates, exclusions)
     counts = RecheckCounts()
     found_ids: set[int] = set()
     pending: list[list[int]] = []
@@ -783,7 +833,7 @@ def _recheck_subjects(shard: Shard, progress: Callable[[int], None] | None) -> R
         ids = [pk for group in groups for pk in group]
         rows: dict[int, tuple] = {}
         for chunk in _chunks(ids, ID_CHUNK):
-            rows.update((row[0], row) for row in _fact_rows(Assertion.objects.filter(id__in=chunk)))
+            rows.update((row[0], row) for row in _fact_rows_by_id(chunk))
         facts = {fact.id: fact for fact in _load_facts(rows.values(), predicates)}
         world.load(_mentioned(facts.values()))
         findings: list[Finding] = []
@@ -804,7 +854,7 @@ def _recheck_subjects(shard: Shard, progress: Callable[[int], None] | None) -> R
     for _subject, group in groupby(rows_iter, itemgetter(1)):
         rows = list(group)
         read += len(rows)
-        kept = subject_candidates(rows, partners)
+        kept = screen.candidates(rows)
         if kept:
             pending.append([row[0] for row in kept])
             pending_rows += len(kept)

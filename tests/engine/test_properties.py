@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contradict.engine.blocking import compare_block, exclusion_partners, unique
+from contradict.engine.blocking import Screen, compare_block, exclusion_partners, unique
 from contradict.engine.rules import DEFAULT_RULES
 from contradict.engine.scoring import CERTAINTY_WEIGHTS
 from tests.engine.factories import (
@@ -98,3 +98,23 @@ def test_rerunning_a_check_changes_nothing(block):
 
 def _fields(fact):
     return {name: getattr(fact, name) for name in fact.__slots__}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(facts(), min_size=2, max_size=8, unique_by=lambda f: f.id))
+def test_screening_never_drops_a_finding(block):
+    subject = [f for f in block if f.subject == block[0].subject]
+    predicates = {f.predicate.id: f.predicate for f in subject}
+    screen = Screen(RULES, predicates, [CLOSED_EXCLUDES_VISITORS])
+    rows = sorted(
+        (
+            (f.id, f.subject, f.predicate.id, f.object, f.choice or "", f.number, f.boolean,
+             f.comparator, "affirmed" if f.affirmed else "denied")
+            for f in subject
+        ),
+        key=lambda row: (row[2], row[0]),
+    )  # fmt: skip
+    kept = {row[0] for row in screen.candidates(rows) or ()}
+    everything = unique(compare_block(subject, RULES, WORLD, PARTNERS))
+    screened = unique(compare_block([f for f in subject if f.id in kept], RULES, WORLD, PARTNERS))
+    assert screened == everything

@@ -1,8 +1,9 @@
 """Each rule on hand-built facts from a made-up town: what clashes, what does not, and why."""
 
-from contradict.engine.blocking import compare_block, exclusion_partners, subject_candidates
+from contradict.engine.blocking import Screen, compare_block, exclusion_partners
 from contradict.engine.facts import Attribution
 from contradict.engine.rules import (
+    DEFAULT_RULES,
     ExclusionRule,
     ExclusiveValueRule,
     GenericInstanceRule,
@@ -249,18 +250,37 @@ def test_explanation_names_both_sides_quotes_sources_and_dates():
         assert expected in text
 
 
-def test_blocking_keeps_only_rows_that_make_different_claims():
-    same = [(1, LIBRARY, OPENING.id, None, "open", None, None, "exactly", "affirmed")] * 3
-    assert subject_candidates(same, {}) is None
-    mixed = [*same, (4, LIBRARY, OPENING.id, None, "closed", None, None, "exactly", "affirmed")]
-    assert len(subject_candidates(mixed, {})) == 4
-    partners = exclusion_partners([CLOSED_EXCLUDES_VISITORS])
-    pair = [
-        (1, LIBRARY, OPENING.id, None, "closed", None, None, "exactly", "affirmed"),
-        (2, LIBRARY, VISITORS.id, None, "", 3.0, None, "exactly", "affirmed"),
+def test_screening_keeps_only_rows_that_may_clash():
+    rules = [rule() for rule in DEFAULT_RULES]
+    predicates = {p.id: p for p in (OPENING, VISITORS, NOISE)}
+    screen = Screen(rules, predicates, [CLOSED_EXCLUDES_VISITORS])
+
+    def row(id, predicate, choice="", number=None, comparator="exactly", polarity="affirmed"):
+        return (id, LIBRARY, predicate.id, None, choice, number, None, comparator, polarity)
+
+    same = [row(1, OPENING, "open")] * 3
+    assert screen.candidates(same) is None
+    assert len(screen.candidates([*same, row(4, OPENING, "closed")])) == 2
+    # Numbers that agree (at least 18, 18, about 20) are dropped; 0 against 18 is kept.
+    agreeing = [
+        row(1, VISITORS, number=18, comparator="at_least"),
+        row(2, VISITORS, number=18),
+        row(3, VISITORS, number=20, comparator="about"),
     ]
-    assert subject_candidates(pair, partners) == pair
-    assert subject_candidates(pair, {}) is None
+    assert screen.candidates(agreeing) is None
+    assert screen.candidates([*agreeing, row(4, VISITORS, number=0)])
+    # Numbers of a multi-valued predicate never clash unless one is denied.
+    assert screen.candidates([row(1, NOISE, number=1), row(2, NOISE, number=9)]) is None
+    # Exclusion partners: only rows satisfying the rule's conditions are kept.
+    pair = [row(1, OPENING, "closed"), row(2, VISITORS, number=3)]
+    assert sorted(r[0] for r in screen.candidates(pair)) == [1, 2]
+    assert (
+        screen.candidates(
+            [row(1, OPENING, "closed"), row(2, VISITORS, number=5, comparator="at_most")]
+        )
+        is None
+    )
+    assert screen.candidates([row(1, OPENING, "open"), row(2, VISITORS, number=3)]) is None
 
 
 def test_a_block_finds_every_kind_once():
