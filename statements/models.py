@@ -507,3 +507,73 @@ class Conflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule}: {self.assertion_a_id} vs {self.assertion_b_id}"
+
+
+class RecheckStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class Recheck(models.Model):
+    """A full re-check of the record, split into shards; its progress is readable while it runs."""
+
+    class Backend(models.TextChoices):
+        INLINE = "inline", "In-process"
+        CELERY = "celery", "Celery workers"
+
+    status = models.CharField(
+        max_length=10, choices=RecheckStatus.choices, default=RecheckStatus.PENDING, db_index=True
+    )
+    backend = models.CharField(max_length=10, choices=Backend.choices)
+    reason = models.CharField(max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    shards_total = models.PositiveIntegerField(default=0)
+    shards_done = models.PositiveIntegerField(default=0)
+    found = models.PositiveIntegerField(default=0)
+    new = models.PositiveIntegerField(default=0)
+    retracted = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    restored = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(shards_done__lte=F("shards_total")), name="recheck_done_within_total"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"re-check {self.pk} ({self.status}, {self.shards_done}/{self.shards_total})"
+
+
+class RecheckShard(models.Model):
+    """One shard of a re-check; ``finished_at`` marks it done, so a redelivery skips it."""
+
+    recheck = models.ForeignKey(Recheck, on_delete=models.CASCADE, related_name="shards")
+    index = models.PositiveIntegerField()
+    spec = models.JSONField(help_text="The shard: a subject-id range, or the generic claims.")
+    found = models.PositiveIntegerField(default=0)
+    new = models.PositiveIntegerField(default=0)
+    retracted = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    restored = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["recheck", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["recheck", "index"], name="recheck_shard_unique_index"),
+        ]
+
+    def __str__(self) -> str:
+        return f"shard {self.index} of re-check {self.recheck_id}"

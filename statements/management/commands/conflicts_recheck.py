@@ -1,34 +1,55 @@
-"""Re-check every assertion (or one shard) and print what changed."""
+"""Re-check the whole record for conflicts, in shards, and print what changed."""
 
-from django.core.management.base import BaseCommand
+import time
+
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from statements.services.conflicts import Shard, conflicts_recheck, conflicts_recheck_total
+from statements.models import Recheck, RecheckStatus
+from statements.services.conflicts import conflicts_recheck_total
+from statements.services.rechecks import celery_enabled, recheck_start
 
 
 class Command(BaseCommand):
     help = (
-        "Re-check the whole record for conflicts (after a predicate or exclusion rule changed), "
-        "with a progress bar; print found, new, retracted and unchanged."
+        "Re-check the whole record for conflicts (after a predicate or exclusion rule changed). "
+        "Shards run on Celery workers when CELERY_BROKER_URL is set, in-process otherwise. "
+        "Shows a progress bar and prints found, new, retracted and unchanged."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--subject-from", type=int, help="First subject id of a shard.")
-        parser.add_argument("--subject-to", type=int, help="Subject id after a shard's last.")
+        parser.add_argument("--shards", type=int, help="Subject-range shards (default setting).")
+        parser.add_argument("--reason", default="manage.py conflicts_recheck")
         parser.add_argument(
-            "--generic", action="store_true", help="Re-check only the generic claims shard."
+            "--timeout", type=float, default=3600, help="Seconds to wait for Celery workers."
         )
 
-    def handle(self, *args, subject_from=None, subject_to=None, generic=False, **options):
-        shard = None
-        if generic or subject_from is not None or subject_to is not None:
-            shard = Shard(subject_from=subject_from, subject_to=subject_to, generic=generic)
-        total = conflicts_recheck_total(shard=shard)
-        with tqdm(
-            total=total, unit="assertion", disable=options["verbosity"] < 1, file=self.stderr
-        ) as bar:
-            counts = conflicts_recheck(shard=shard, progress=bar.update)
+    def handle(self, *args, shards=None, reason="", timeout=3600, **options):
+        if shards is not None and shards < 1:
+            raise CommandError("--shards must be at least 1.")
+        quiet = options["verbosity"] < 1
+        if celery_enabled():
+            recheck = self._on_workers(shards, reason, timeout, quiet)
+        else:
+            total = conflicts_recheck_total()
+            with tqdm(total=total, unit="assertion", disable=quiet, file=self.stderr) as bar:
+                recheck = recheck_start(shards=shards, reason=reason, progress=bar.update)
+        if recheck.status != RecheckStatus.DONE:
+            raise CommandError(f"Re-check {recheck.pk} ended {recheck.status}: {recheck.error}")
         self.stdout.write(
-            f"found {counts.found}, new {counts.new}, retracted {counts.retracted}, "
-            f"unchanged {counts.unchanged}, restored {counts.restored}"
+            f"re-check {recheck.pk} ({recheck.backend}, {recheck.shards_total} shards): "
+            f"found {recheck.found}, new {recheck.new}, retracted {recheck.retracted}, "
+            f"unchanged {recheck.unchanged}, restored {recheck.restored}"
         )
+
+    def _on_workers(self, shards, reason, timeout, quiet) -> Recheck:
+        recheck = recheck_start(shards=shards, reason=reason)
+        deadline = time.monotonic() + timeout
+        with tqdm(total=recheck.shards_total, unit="shard", disable=quiet, file=self.stderr) as bar:
+            while recheck.status in (RecheckStatus.PENDING, RecheckStatus.RUNNING):
+                if time.monotonic() > deadline:
+                    raise CommandError(f"Re-check {recheck.pk} still running after {timeout} s.")
+                time.sleep(0.2)
+                recheck.refresh_from_db()
+                bar.update(recheck.shards_done - bar.n)
+        return recheck

@@ -1,0 +1,114 @@
+"""Full re-checks split into shards that run on Celery workers, or in-process without a broker.
+
+A re-check is a ``Recheck`` row with one ``RecheckShard`` row per shard (subject-id ranges plus
+the generic-claims shard, see ``conflicts_recheck_shards``). Each shard runs
+``conflicts_recheck(shard=...)`` in its own transaction and then marks itself done, so a shard
+that runs twice (a killed worker's message delivered again) changes nothing the second time,
+and the conflict set is the same whichever way the shards ran.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from statements.models import Recheck, RecheckShard, RecheckStatus
+from statements.services.conflicts import Shard, conflicts_recheck, conflicts_recheck_shards
+
+COUNT_FIELDS = ("found", "new", "retracted", "unchanged", "restored")
+
+
+def celery_enabled() -> bool:
+    """Return whether long checks go to Celery workers (a broker is configured)."""
+    return bool(settings.CELERY_BROKER_URL)
+
+
+@transaction.atomic
+def recheck_create(*, shards: int | None = None, reason: str = "", requested_by=None) -> Recheck:
+    """Plan a full re-check: one row for it and one per shard, all pending."""
+    plan = conflicts_recheck_shards(count=shards or settings.CONTRADICT_RECHECK_SHARDS)
+    recheck = Recheck.objects.create(
+        reason=reason,
+        requested_by=requested_by,
+        backend=Recheck.Backend.CELERY if celery_enabled() else Recheck.Backend.INLINE,
+        shards_total=len(plan),
+    )
+    RecheckShard.objects.bulk_create(
+        RecheckShard(recheck=recheck, index=index, spec=shard.as_dict())
+        for index, shard in enumerate(plan)
+    )
+    return recheck
+
+
+def recheck_start(
+    *,
+    shards: int | None = None,
+    reason: str = "",
+    requested_by=None,
+    progress: Callable[[int], None] | None = None,
+) -> Recheck:
+    """Plan a full re-check and start it: on Celery when a broker is set, else right here.
+
+    In-process, this returns when the re-check is done (``progress`` hears of every assertion
+    read); on Celery it returns at once and the ``Recheck`` row reports progress.
+    """
+    recheck = recheck_create(shards=shards, reason=reason, requested_by=requested_by)
+    if recheck.backend == Recheck.Backend.INLINE:
+        for shard_id in recheck.shards.order_by("index").values_list("id", flat=True):
+            recheck_shard_run(shard_id=shard_id, progress=progress)
+    else:
+        from statements.tasks import recheck_shard
+
+        shard_ids = list(recheck.shards.order_by("index").values_list("id", flat=True))
+        # Send only once the rows are committed, or a fast worker would not find them.
+        transaction.on_commit(lambda: [recheck_shard.delay(pk) for pk in shard_ids])
+    recheck.refresh_from_db()
+    return recheck
+
+
+def recheck_shard_run(
+    *, shard_id: int, progress: Callable[[int], None] | None = None
+) -> RecheckShard | None:
+    """Run one shard unless it is already done; record its counts and the re-check's totals."""
+    shard = RecheckShard.objects.select_related("recheck").filter(pk=shard_id).first()
+    if shard is None or shard.finished_at is not None:
+        return shard  # gone, or done before a redelivery: nothing to do again
+    Recheck.objects.filter(pk=shard.recheck_id, started_at__isnull=True).update(
+        started_at=timezone.now(), status=RecheckStatus.RUNNING
+    )
+    counts = conflicts_recheck(shard=Shard(**shard.spec), progress=progress)
+    with transaction.atomic():
+        shard = RecheckShard.objects.select_for_update().get(pk=shard_id)
+        if shard.finished_at is not None:
+            return shard  # another delivery finished it meanwhile
+        for name in COUNT_FIELDS:
+            setattr(shard, name, getattr(counts, name))
+        shard.finished_at = timezone.now()
+        shard.save()
+        _recheck_totals(shard.recheck_id)
+    return shard
+
+
+def _recheck_totals(recheck_id: int) -> None:
+    """Recompute a re-check's totals from its finished shards (idempotent by construction)."""
+    done = RecheckShard.objects.filter(recheck_id=recheck_id, finished_at__isnull=False)
+    totals = done.aggregate(**{name: Sum(name) for name in COUNT_FIELDS})
+    recheck = Recheck.objects.select_for_update().get(pk=recheck_id)
+    recheck.shards_done = done.count()
+    for name in COUNT_FIELDS:
+        setattr(recheck, name, totals[name] or 0)
+    if recheck.shards_done == recheck.shards_total:
+        recheck.status = RecheckStatus.DONE
+        recheck.finished_at = timezone.now()
+    recheck.save()
+
+
+def recheck_mark_failed(*, shard_id: int, error: str) -> None:
+    """Record that a shard failed for good (its retries ran out)."""
+    Recheck.objects.filter(shards__pk=shard_id).update(
+        status=RecheckStatus.FAILED, error=error[:2000], failures=F("failures") + 1
+    )
