@@ -159,6 +159,7 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "contradict")
 # With Redis as broker an unacknowledged message (its worker was killed) comes back only once
 # it is older than the visibility timeout AND a restore sweep runs; kombu sweeps every
 # unacked_restore_interval x unacked_restore_throttle seconds (10 x 10 by default). Shards take
