@@ -4,6 +4,7 @@ from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
 from statements.api import views
+from statements.api.rechecks import RecheckViewSet
 
 router = DefaultRouter()
 router.include_format_suffixes = False
@@ -15,6 +16,7 @@ router.register("statements", views.StatementViewSet, basename="statement")
 router.register("evidence", views.EvidenceViewSet, basename="evidence")
 router.register("assertions", views.AssertionViewSet, basename="assertion")
 router.register("conflicts", views.ConflictViewSet, basename="conflict")
+router.register("rechecks", RecheckViewSet, basename="recheck")
 
 urlpatterns = [
     path("check/", views.CheckApi.as_view(), name="check"),
