@@ -29,7 +29,8 @@ def _psql(sql: str) -> str:
     import psycopg
 
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        rows = conn.execute(sql).fetchall()
+        cursor = conn.execute(sql)
+        rows = cursor.fetchall() if cursor.description else []
     return rows[0][0] if rows else ""
 
 
@@ -59,8 +60,13 @@ def ensure_corpus(assertions: int, *, fresh: bool = False, recheck: bool = True)
     if recheck:
         # A first full re-check stores the conflicts, as a live archive would have them.
         manage(url, "conflicts_recheck", "-v0", quiet=True)
-    manage(url, "shell", "-c", "from django.db import connection; "
-           "connection.cursor().execute('VACUUM ANALYZE')", quiet=True)
+    manage(
+        url,
+        "shell",
+        "-c",
+        "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')",
+        quiet=True,
+    )
     return url
 
 

@@ -7,11 +7,14 @@ look-ups, loading what it is asked about in a few queries and remembering it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import BooleanField, DateTimeField, FloatField, Func, Q
+from django.db.models.expressions import RawSQL
 
 from contradict.engine.facts import (
     EVIDENCE,
@@ -22,10 +25,11 @@ from contradict.engine.facts import (
     Origin,
     PredicateFact,
 )
-from contradict.engine.intervals import widen
+from contradict.engine.intervals import PRECISION_SECONDS, widen
 from statements.models import Entity, EntityKind, ExclusionRule, Predicate, ValueType
 
-# The columns a fact is built from, in this order (``fact_from_row`` reads them by position).
+# The columns a fact is built from, in this order (``fact_from_row`` reads them by position);
+# ``fact_columns()`` reads the times among them as epoch seconds.
 FACT_FIELDS = (
     "id",
     "subject_id",
@@ -48,6 +52,33 @@ FACT_FIELDS = (
     "evidence__credibility",
     "evidence__captured_at",
 )
+_TIME_FIELDS = ("valid_from", "valid_until", "statement__said_at", "evidence__captured_at")
+
+
+class Epoch(Func):
+    """A timestamp as seconds since the epoch, computed by PostgreSQL.
+
+    Turning text into ``datetime`` objects costs more than the rest of a row; a float costs
+    next to nothing. Other databases return the ``datetime``, which ``fact_from_row`` takes too.
+    """
+
+    template = "EXTRACT(EPOCH FROM %(expressions)s)::float8"
+
+    def __init__(self, expression, **extra):
+        postgres = connection.vendor == "postgresql"
+        super().__init__(expression, output_field=FloatField() if postgres else DateTimeField())
+
+    def as_sql(self, compiler, connection, **extra):
+        if connection.vendor != "postgresql":
+            return compiler.compile(self.source_expressions[0])
+        return super().as_sql(compiler, connection, **extra)
+
+
+def fact_columns() -> tuple:
+    """Return ``FACT_FIELDS`` for ``values_list``, with the times read as ``Epoch``."""
+    return tuple(Epoch(name) if name in _TIME_FIELDS else name for name in FACT_FIELDS)
+
+
 # The narrow columns of a re-check scan, matching ``contradict.engine.blocking.SCAN_FIELDS``.
 SCAN_FIELDS = (
     "id",
@@ -60,6 +91,7 @@ SCAN_FIELDS = (
     "comparator",
     "polarity",
 )
+_UNIX_EPOCH = datetime(1970, 1, 1)
 PREDICATE_FIELDS = (
     "id",
     "slug",
@@ -70,8 +102,49 @@ PREDICATE_FIELDS = (
 )
 
 
-def _epoch(moment: datetime | None) -> float | None:
-    return None if moment is None else moment.timestamp()
+def id_chunk() -> int:
+    """Return how many values one ``id_in`` filter should take (SQLite limits parameters)."""
+    return 20000 if connection.vendor == "postgresql" else 1000
+
+
+def id_in(queryset, values: Iterable[Any], column: str = "id"):
+    """Return ``queryset`` limited to rows whose ``column`` is one of ``values``.
+
+    On PostgreSQL this is ``column = ANY(%s)`` with one array parameter: an ``IN`` list of
+    thousands of placeholders costs a parameter each to send, and its (correct) row estimate
+    makes the planner hash whole joined tables instead of looking rows up by key.
+    """
+    values = list(values)
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(queryset.model._meta.db_table)
+        condition = RawSQL(
+            f"{table}.{connection.ops.quote_name(column)} = ANY(%s)",
+            (values,),
+            output_field=BooleanField(),
+        )
+        return queryset.filter(condition)
+    return queryset.filter(**{f"{column}__in": values})
+
+
+def _epoch(moment: datetime | float | None) -> float | None:
+    """Return ``moment`` as epoch seconds (a naive ``datetime`` is UTC, a float is already)."""
+    if moment is None or isinstance(moment, float):
+        return moment
+    if moment.tzinfo is None:
+        return (moment - _UNIX_EPOCH).total_seconds()
+    return moment.timestamp()
+
+
+def _widen(
+    start: datetime | float | None, end: datetime | float | None, precision: str
+) -> tuple[float | None, float | None]:
+    """Return ``intervals.widen(start, end, precision)`` for datetimes or epoch seconds."""
+    unit = PRECISION_SECONDS.get(precision, 1)
+    low, high = _epoch(start), _epoch(end)
+    return (
+        None if low is None else float(math.floor(low / unit) * unit),
+        None if high is None else float((math.floor(high / unit) + 1) * unit),
+    )
 
 
 def predicate_facts(ids: Iterable[int] | None = None) -> dict[int, PredicateFact]:
@@ -83,7 +156,7 @@ def predicate_facts(ids: Iterable[int] | None = None) -> dict[int, PredicateFact
 
 
 def fact_from_row(row: Sequence[Any], predicates: Mapping[int, PredicateFact]) -> AssertionFact:
-    """Return the fact of one row read with ``FACT_FIELDS``."""
+    """Return the fact of one row read with ``FACT_FIELDS`` (or ``fact_columns()``)."""
     (
         pk,
         subject,
@@ -106,7 +179,7 @@ def fact_from_row(row: Sequence[Any], predicates: Mapping[int, PredicateFact]) -
         credibility,
         captured_at,
     ) = row
-    start, end = widen(valid_from, valid_until, precision)
+    start, end = _widen(valid_from, valid_until, precision)
     if statement is not None:
         origin = Origin(STATEMENT, statement, speaker=speaker, time=_epoch(said_at))
     else:
@@ -180,6 +253,7 @@ class DbWorld:
         self._kind: dict[int, str] = {}
         self._memberships: dict[int, tuple[int, ...]] = {}
         self._categories: dict[int, frozenset[int]] = {}
+        self._subcategories: dict[int, frozenset[int]] = {}
         self._exclusions: tuple[ExclusionFact, ...] | None = None
         self._by_predicate: dict[int, tuple[ExclusionFact, ...]] = {}
 
@@ -189,9 +263,9 @@ class DbWorld:
         """Read the entities ``ids`` and every category they reach, in a few queries."""
         missing = {pk for pk in ids if pk is not None and pk not in self._kind}
         while missing:
-            rows = list(Entity.objects.filter(id__in=missing).values_list("id", "lineage", "kind"))
+            rows = list(id_in(Entity.objects.all(), missing).values_list("id", "lineage", "kind"))
             memberships: dict[int, list[int]] = {pk: [] for pk in missing}
-            through = Entity.categories.through.objects.filter(from_entity_id__in=missing)
+            through = id_in(Entity.categories.through.objects.all(), missing, "from_entity_id")
             for member, category in through.values_list("from_entity_id", "to_entity_id"):
                 memberships[member].append(category)
             reached: set[int] = set()
@@ -269,7 +343,14 @@ class DbWorld:
         return self._exclusions
 
     def subcategories(self, category: int) -> set[int]:
-        """Return ``category`` and every category below it (by ``part_of`` or membership)."""
+        """Return ``category`` and every category below it (by ``part_of`` or membership).
+
+        Remembered for the life of this world, ``forget`` included: categories are few, and a
+        re-check asks about the same ones for every batch of generic claims.
+        """
+        cached = self._subcategories.get(category)
+        if cached is not None:
+            return set(cached)
         found = {category}
         frontier = {category}
         while frontier:
@@ -283,6 +364,7 @@ class DbWorld:
             )
             frontier = below - found
             found |= below
+        self._subcategories[category] = frozenset(found)
         return found
 
     # -- the World protocol ---------------------------------------------------------------

@@ -50,6 +50,7 @@ SCAN_FIELDS = (
     "polarity",
 )
 _ROW_PREDICATE = itemgetter(2)
+_NONE: frozenset[int] = frozenset()
 
 
 def exclusion_partners(exclusions: Iterable[ExclusionFact]) -> dict[int, frozenset[int]]:
@@ -88,9 +89,16 @@ class Screen:
         """Return the rows of one subject (ordered by predicate) that may clash, or ``None``."""
         if len(rows) < 2:
             return None
-        present = set(map(_ROW_PREDICATE, rows))
-        if len(present) == len(rows) and not (self.partners and self.partners.keys() & present):
-            return None  # the common case: one row per predicate and no exclusion partners
+        # The common case, decided on sets: every predicate of the subject makes one claim
+        # (however many rows repeat it) and no two of its predicates are exclusion partners.
+        claims = {row[2:9] for row in rows}
+        present = {claim[0] for claim in claims}
+        partners = self.partners
+        paired = bool(partners) and any(
+            not partners.get(predicate, _NONE).isdisjoint(present) for predicate in present
+        )
+        if len(claims) == len(present) and not paired:
+            return None
         runs = {predicate: list(run) for predicate, run in groupby(rows, _ROW_PREDICATE)}
         kept: dict[int, tuple] = {}
         for predicate_id, run in runs.items():
@@ -99,7 +107,7 @@ class Screen:
             predicate = self.predicates[predicate_id]
             if any(rule.screen(predicate, run) for rule in self.rules):
                 kept.update((row[0], row) for row in run)
-        if self.partners and self.partners.keys() & runs.keys():
+        if paired:
             for exclusion in self.exclusions:
                 left = runs.get(exclusion.left.predicate)
                 right = runs.get(exclusion.right.predicate)

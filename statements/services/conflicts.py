@@ -16,6 +16,7 @@ is kept); when the pair clashes again it returns to its review decision, or to o
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -25,7 +26,7 @@ from operator import itemgetter
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -43,11 +44,13 @@ from contradict.engine.blocking import (
 from contradict.engine.facts import AssertionFact, Attribution, Finding
 from contradict.engine.rules import GENERIC, Rule
 from statements.facts import (
-    FACT_FIELDS,
     SCAN_FIELDS,
     DbWorld,
     draft_fact,
+    fact_columns,
     fact_from_row,
+    id_chunk,
+    id_in,
     predicate_facts,
 )
 from statements.models import (
@@ -55,9 +58,7 @@ from statements.models import (
     Conflict,
     ConflictStatus,
     EntityKind,
-    Evidence,
     Polarity,
-    Statement,
 )
 
 # How many ids go in one ``IN (...)`` list (well under SQLite's variable limit).
@@ -309,8 +310,8 @@ def _attribution_from_row(row: Sequence[Any]) -> Attribution:
 def _attributions(ids: Iterable[int]) -> dict[int, Attribution]:
     """Return what explanations name about each stored assertion in ``ids``."""
     found: dict[int, Attribution] = {}
-    for chunk in _chunks(sorted({pk for pk in ids if pk > 0}), ID_CHUNK):
-        rows = Assertion.objects.filter(id__in=chunk).values_list(*ATTRIBUTION_FIELDS)
+    for chunk in _chunks(sorted({pk for pk in ids if pk > 0}), id_chunk()):
+        rows = id_in(Assertion.objects.all(), chunk).values_list(*ATTRIBUTION_FIELDS)
         found.update((row[0], _attribution_from_row(row)) for row in rows)
     return found
 
@@ -340,6 +341,9 @@ class _Upsert:
     ids: set[int] = field(default_factory=set)
 
 
+_COMPARED_FIELDS = ("fingerprint", "id", "status", "kind", "pair_class", "score", "reason")
+
+
 def _live_status(conflict: Conflict) -> str:
     return conflict.review_decision or ConflictStatus.OPEN
 
@@ -355,11 +359,31 @@ def _upsert(findings: Sequence[Finding], *, refresh: bool) -> _Upsert:
         return result
     rules = {rule.code: rule for rule in active_rules()}
     by_fingerprint = {conflict_fingerprint(f.rule, f.a, f.b): f for f in findings}
+    # A narrow look first: most conflicts a re-check finds are on record just as they are, and
+    # loading their whole rows (explanations and all) would cost more than finding them.
+    same: dict[str, int] = {}
+    touched: list[str] = []
+    for chunk in _chunks(list(by_fingerprint), id_chunk()):
+        for fingerprint, pk, status, kind, pair_class, score, reason in id_in(
+            Conflict.objects.all(), chunk, "fingerprint"
+        ).values_list(*_COMPARED_FIELDS):
+            finding = by_fingerprint[fingerprint]
+            if (
+                not refresh
+                and status != ConflictStatus.RETRACTED
+                and (kind, pair_class, score) == (finding.kind, finding.pair_class, finding.score)
+                and reason == finding.reason
+            ):
+                same[fingerprint] = pk
+            else:
+                touched.append(fingerprint)
     existing: dict[str, Conflict] = {}
-    for chunk in _chunks(list(by_fingerprint), ID_CHUNK):
+    for chunk in _chunks(touched, ID_CHUNK):
         existing.update((c.fingerprint, c) for c in Conflict.objects.filter(fingerprint__in=chunk))
 
     def needs_text(fingerprint: str, finding: Finding) -> bool:
+        if fingerprint in same:
+            return False
         conflict = existing.get(fingerprint)
         return (
             refresh
@@ -379,6 +403,10 @@ def _upsert(findings: Sequence[Finding], *, refresh: bool) -> _Upsert:
     counts = result.counts
     for fingerprint, finding in by_fingerprint.items():
         counts.found += 1
+        if fingerprint in same:
+            counts.unchanged += 1
+            result.ids.add(same[fingerprint])
+            continue
         conflict = existing.get(fingerprint)
         if conflict is None:
             counts.new += 1
@@ -425,13 +453,97 @@ def _upsert(findings: Sequence[Finding], *, refresh: bool) -> _Upsert:
             conflict.updated_at = now
             changed.append(conflict)
     if created:
-        saved = bulk_create_with_history(created, Conflict, batch_size=500, default_date=now)
-        result.ids.update(conflict.pk for conflict in saved)
+        result.ids.update(_insert_conflicts(created, now))
     if changed:
         bulk_update_with_history(
             changed, Conflict, CONFLICT_FIELDS, batch_size=500, default_date=now
         )
     return result
+
+
+# New conflicts and their "created" history rows in one statement per batch: the rows travel as
+# one JSON document, which PostgreSQL unpacks itself (far cheaper than adapting a parameter or
+# an array element per value). Same rows as ``bulk_create_with_history`` writes.
+_INSERT_SQL = """
+WITH input AS (
+    SELECT * FROM jsonb_to_recordset(%s::jsonb) AS r(
+        fingerprint text, assertion_a_id bigint, assertion_b_id bigint, rule text, kind text,
+        pair_class text, explanation text, reason jsonb, score float8
+    )
+), inserted AS (
+    INSERT INTO {conflict} (
+        fingerprint, assertion_a_id, assertion_b_id, rule, kind, pair_class, explanation,
+        reason, score, status, review_decision, review_note, detected_at, updated_at
+    )
+    SELECT fingerprint, assertion_a_id, assertion_b_id, rule, kind, pair_class, explanation,
+        reason, score, %s, '', '', %s, %s
+    FROM input
+    RETURNING *
+), history AS (
+    INSERT INTO {history} (
+        id, fingerprint, rule, kind, pair_class, explanation, reason, score, status,
+        review_decision, reviewed_at, review_note, detected_at, updated_at, retracted_at,
+        assertion_a_id, assertion_b_id, reviewed_by_id,
+        history_date, history_change_reason, history_type, history_user_id
+    )
+    SELECT id, fingerprint, rule, kind, pair_class, explanation, reason, score, status,
+        review_decision, reviewed_at, review_note, detected_at, updated_at, retracted_at,
+        assertion_a_id, assertion_b_id, reviewed_by_id, %s, '', '+', %s
+    FROM inserted
+    WHERE %s
+)
+SELECT id FROM inserted
+"""
+INSERT_BATCH = 5000
+
+
+def _insert_conflicts(created: Sequence[Conflict], now: datetime) -> list[int]:
+    """Insert new conflicts with their history rows; return their ids.
+
+    On PostgreSQL one statement per batch writes both tables; elsewhere
+    ``bulk_create_with_history`` does.
+    """
+    if connection.vendor != "postgresql":
+        saved = bulk_create_with_history(created, Conflict, batch_size=500, default_date=now)
+        return [conflict.pk for conflict in saved]
+    history_model = Conflict.history.model
+    user = history_model.get_default_history_user(created[0])
+    sql = _INSERT_SQL.format(
+        conflict=connection.ops.quote_name(Conflict._meta.db_table),
+        history=connection.ops.quote_name(history_model._meta.db_table),
+    )
+    keep_history = getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for chunk in _chunks(created, INSERT_BATCH):
+            rows = [
+                {
+                    "fingerprint": c.fingerprint,
+                    "assertion_a_id": c.assertion_a_id,
+                    "assertion_b_id": c.assertion_b_id,
+                    "rule": c.rule,
+                    "kind": c.kind,
+                    "pair_class": c.pair_class,
+                    "explanation": c.explanation,
+                    "reason": c.reason,
+                    "score": c.score,
+                }
+                for c in chunk
+            ]
+            cursor.execute(
+                sql,
+                [
+                    json.dumps(rows),
+                    ConflictStatus.OPEN,
+                    now,
+                    now,
+                    now,
+                    getattr(user, "pk", None),
+                    keep_history,
+                ],
+            )
+            ids.extend(row[0] for row in cursor.fetchall())
+    return ids
 
 
 def _retract(conflict_ids: Iterable[int]) -> int:
@@ -506,46 +618,18 @@ def _generic_condition(facts: Sequence[AssertionFact], world: DbWorld) -> Q | No
 
 
 def _fact_rows(queryset) -> list[tuple]:
-    return list(queryset.values_list(*FACT_FIELDS))
-
-
-_OWN_FIELDS = FACT_FIELDS[:15]  # the assertion's own columns, up to statement_id, evidence_id
+    return list(queryset.values_list(*fact_columns()))
 
 
 def _fact_rows_by_id(ids: Sequence[int]) -> list[tuple]:
-    """Return the ``FACT_FIELDS`` rows of ``ids`` without joining in the query.
+    """Return the ``FACT_FIELDS`` rows of ``ids`` in one query per ``id_chunk()`` ids.
 
-    With thousands of ids, a join makes PostgreSQL hash whole statement and evidence tables;
-    three primary-key look-ups (assertions, then their statements and evidence) stay indexed.
+    ``id_in`` keeps PostgreSQL on primary-key look-ups of the statements and evidence joined
+    in (an ``IN`` list of thousands makes it hash both whole tables).
     """
-    own = list(Assertion.objects.filter(id__in=ids).values_list(*_OWN_FIELDS))
-    statement_ids = {row[13] for row in own if row[13] is not None}
-    evidence_ids = {row[14] for row in own if row[14] is not None}
-    statements = (
-        {
-            pk: (speaker, said_at)
-            for pk, speaker, said_at in Statement.objects.filter(id__in=statement_ids).values_list(
-                "id", "speaker_id", "said_at"
-            )
-        }
-        if statement_ids
-        else {}
-    )
-    evidence = (
-        {
-            pk: (reliability, credibility, captured_at)
-            for pk, reliability, credibility, captured_at in Evidence.objects.filter(
-                id__in=evidence_ids
-            ).values_list("id", "reliability", "credibility", "captured_at")
-        }
-        if evidence_ids
-        else {}
-    )
-    rows = []
-    for row in own:
-        speaker, said_at = statements.get(row[13], (None, None))
-        reliability, credibility, captured_at = evidence.get(row[14], (None, None, None))
-        rows.append((*row, speaker, said_at, reliability, credibility, captured_at))
+    rows: list[tuple] = []
+    for chunk in _chunks(ids, id_chunk()):
+        rows.extend(id_in(Assertion.objects.all(), chunk).values_list(*fact_columns()))
     return rows
 
 
@@ -811,6 +895,15 @@ def _generic_codes() -> list[str]:
     return [rule.code for rule in active_rules() if rule.scope == GENERIC]
 
 
+def recheck_scan(shard: Shard | None = None):
+    """Return the scan a re-check streams: narrow rows in (subject, predicate) order.
+
+    Benchmarks read the very same query as their baseline.
+    """
+    scan = _subject_range(Assertion.objects.all(), shard or Shard(), "subject_id")
+    return scan.order_by("subject_id", "predicate_id", "id").values_list(*SCAN_FIELDS)
+
+
 def _recheck_subjects(shard: Shard, progress: Callable[[int], None] | None) -> RecheckCounts:
     rules = active_rules()
     world = DbWorld()
@@ -831,10 +924,7 @@ def _recheck_subjects(shard: Shard, progress: Callable[[int], None] | None) -> R
         world.forget()
         groups, pending, pending_rows = pending, [], 0
         ids = [pk for group in groups for pk in group]
-        rows: dict[int, tuple] = {}
-        for chunk in _chunks(ids, ID_CHUNK):
-            rows.update((row[0], row) for row in _fact_rows_by_id(chunk))
-        facts = {fact.id: fact for fact in _load_facts(rows.values(), predicates)}
+        facts = {fact.id: fact for fact in _load_facts(_fact_rows_by_id(ids), predicates)}
         world.load(_mentioned(facts.values()))
         findings: list[Finding] = []
         for group in groups:
@@ -845,12 +935,7 @@ def _recheck_subjects(shard: Shard, progress: Callable[[int], None] | None) -> R
         counts += upsert.counts
         found_ids.update(upsert.ids)
 
-    scan = _subject_range(Assertion.objects.all(), shard, "subject_id")
-    rows_iter = (
-        scan.order_by("subject_id", "predicate_id", "id")
-        .values_list(*SCAN_FIELDS)
-        .iterator(chunk_size=SCAN_CHUNK)
-    )
+    rows_iter = recheck_scan(shard).iterator(chunk_size=SCAN_CHUNK)
     for _subject, group in groupby(rows_iter, itemgetter(1)):
         rows = list(group)
         read += len(rows)
@@ -891,7 +976,7 @@ def _recheck_generic(progress: Callable[[int], None] | None) -> RecheckCounts:
     predicates = predicate_facts()
     world = DbWorld()
     if generic_codes:
-        claims = _generic_claims().order_by("id").values_list(*FACT_FIELDS)
+        claims = _generic_claims().order_by("id").values_list(*fact_columns())
         for chunk in _chunks(claims.iterator(chunk_size=GENERIC_BATCH * 20), GENERIC_BATCH):
             world.forget()
             generics = _load_facts(chunk, predicates)
