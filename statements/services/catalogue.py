@@ -2,6 +2,11 @@
 
 Each ``*_upsert`` finds the row by slug, writes only when something differs (so loading the same
 data twice adds no history), and returns the row with whether it was created or changed.
+
+A predicate or an exclusion rule says what assertions mean, so changing or deleting one (or
+adding a rule) changes which stored pairs clash: once the transaction commits, a full re-check
+starts (``recheck_on_commit``), on Celery when a broker is set and in-process otherwise. However
+many such changes one transaction makes (a seed load, say), it starts one re-check.
 """
 
 from __future__ import annotations
@@ -10,12 +15,60 @@ from typing import Any, Literal
 
 from django.db import models, transaction
 
-from statements.models import ExclusionRule, Predicate, Source
+from statements.models import Assertion, ExclusionRule, Predicate, Source
+from statements.services.rechecks import recheck_start
 
 Outcome = Literal["created", "updated", "unchanged"]
 
+# Predicate fields that only describe it to people: changing them changes no conflict.
+PREDICATE_LABELS = frozenset({"name", "description"})
+
+
+class PendingRecheck:
+    """The full re-check a transaction asked for: runs once on commit, with every reason.
+
+    After the commit, ``recheck`` is the ``Recheck`` row it started (done if it ran
+    in-process, pending or running if it went to Celery).
+    """
+
+    def __init__(self) -> None:
+        self.reasons: list[str] = []
+        self.recheck = None
+
+    def __call__(self) -> None:
+        reason = "; ".join(dict.fromkeys(self.reasons))
+        self.recheck = recheck_start(reason=reason[:300])
+
+
+def recheck_pending() -> PendingRecheck | None:
+    """Return the re-check the current transaction will start when it commits, if any."""
+    # Django keeps the callbacks as (savepoint ids, callable, robust); one rolled back with its
+    # savepoint is gone from the list, so a refused write never leaves a re-check behind.
+    for _, callback, _ in transaction.get_connection().run_on_commit:
+        if isinstance(callback, PendingRecheck):
+            return callback
+    return None
+
+
+def recheck_on_commit(*, reason: str) -> PendingRecheck | None:
+    """Start a full re-check when the current transaction commits (once per transaction).
+
+    Nothing to re-check when no assertion is on record (a first seed load): return None.
+    """
+    if not Assertion.objects.exists():
+        return None
+    pending = recheck_pending()
+    if pending is None:
+        pending = PendingRecheck()
+        # Robust: the change is committed by then, so a failed re-check is logged (and shows
+        # on its Recheck row), not turned into an error for a write that succeeded.
+        transaction.on_commit(pending, robust=True)
+    pending.reasons.append(reason)
+    return pending
+
 
 def _upsert(model: type[models.Model], *, slug: str, fields: dict[str, Any]):
+    """Create or update the row ``slug``; return it, the outcome and the names that changed."""
     unknown = set(fields) - {f.name for f in model._meta.concrete_fields}
     if unknown:
         raise TypeError(f"unexpected fields for {model.__name__}: {', '.join(sorted(unknown))}")
@@ -23,16 +76,17 @@ def _upsert(model: type[models.Model], *, slug: str, fields: dict[str, Any]):
     if instance is None:
         instance = model(slug=slug, **fields)
         outcome: Outcome = "created"
+        changed = list(fields)
     else:
         changed = [name for name, value in fields.items() if _differs(instance, name, value)]
         if not changed:
-            return instance, "unchanged"
+            return instance, "unchanged", []
         for name in changed:
             setattr(instance, name, fields[name])
         outcome = "updated"
     instance.full_clean()
     instance.save()
-    return instance, outcome
+    return instance, outcome, changed
 
 
 def _differs(instance: models.Model, name: str, value: Any) -> bool:
@@ -45,16 +99,47 @@ def _differs(instance: models.Model, name: str, value: Any) -> bool:
 @transaction.atomic
 def source_upsert(*, slug: str, **fields: Any) -> tuple[Source, Outcome]:
     """Create or update the source ``slug`` with ``fields`` (title, url, publisher...)."""
-    return _upsert(Source, slug=slug, fields=fields)
+    source, outcome, _ = _upsert(Source, slug=slug, fields=fields)
+    return source, outcome
 
 
 @transaction.atomic
 def predicate_upsert(*, slug: str, **fields: Any) -> tuple[Predicate, Outcome]:
-    """Create or update the predicate ``slug`` with ``fields`` (value_type, choices, ...)."""
-    return _upsert(Predicate, slug=slug, fields=fields)
+    """Create or update the predicate ``slug`` with ``fields`` (value_type, choices, ...).
+
+    A changed meaning (anything but the name and description) re-checks the record on commit;
+    a new predicate has no assertions yet, so it changes nothing.
+    """
+    predicate, outcome, changed = _upsert(Predicate, slug=slug, fields=fields)
+    if outcome == "updated" and set(changed) - PREDICATE_LABELS:
+        recheck_on_commit(reason=f"predicate {slug} changed ({', '.join(changed)})")
+    return predicate, outcome
+
+
+@transaction.atomic
+def predicate_delete(*, predicate: Predicate) -> None:
+    """Delete a predicate no assertion uses, with the exclusion rules that name it.
+
+    A predicate in use raises ``ProtectedError`` (change or delete its assertions first).
+    """
+    predicate.delete()
+    recheck_on_commit(reason=f"predicate {predicate.slug} deleted")
 
 
 @transaction.atomic
 def exclusion_rule_upsert(*, slug: str, **fields: Any) -> tuple[ExclusionRule, Outcome]:
-    """Create or update the exclusion rule ``slug`` with ``fields`` (predicates, operators...)."""
-    return _upsert(ExclusionRule, slug=slug, fields=fields)
+    """Create or update the exclusion rule ``slug`` with ``fields`` (predicates, operators...).
+
+    A new or changed rule re-checks the record on commit.
+    """
+    rule, outcome, _ = _upsert(ExclusionRule, slug=slug, fields=fields)
+    if outcome != "unchanged":
+        recheck_on_commit(reason=f"exclusion rule {slug} {outcome}")
+    return rule, outcome
+
+
+@transaction.atomic
+def exclusion_rule_delete(*, rule: ExclusionRule) -> None:
+    """Delete an exclusion rule; the record is re-checked on commit."""
+    rule.delete()
+    recheck_on_commit(reason=f"exclusion rule {rule.slug} deleted")

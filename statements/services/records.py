@@ -2,12 +2,15 @@
 
 After every write the changed assertions are checked against the record
 (``conflicts_check_assertions``), so the API, the admin and the seed loader all find conflicts
-the same way.
+the same way. A bulk writer (the seed loader) wraps its writes in ``conflict_checks_deferred()``
+to check everything it wrote once at the end instead of record by record.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -32,6 +35,60 @@ EVIDENCE_FIELDS = (
     "media_sha256",
     "ref",
 )
+
+
+# How many assertions a deferred check reads at once: the candidates of a batch are compared
+# with all of the batch, so an unbounded batch would grow quadratically.
+DEFERRED_BATCH = 500
+
+# The assertion ids written inside ``conflict_checks_deferred``, or None outside it.
+_deferred: ContextVar[set[int] | None] = ContextVar("deferred_conflict_checks", default=None)
+
+
+@contextmanager
+def conflict_checks_deferred() -> Iterator[None]:
+    """Collect the assertions the record services write, and check them all on a clean exit.
+
+    Checking each record as it is written reads its candidates and upserts its conflicts one
+    record at a time; a loader writing many records checks them together instead, in batches
+    of ``DEFERRED_BATCH``. The conflicts found are the same: every batch meets all the
+    assertions written before it through the database, and each other within the batch. If
+    the block raises, nothing is checked (its transaction rolls back anyway). Nested blocks
+    leave the checking to the outermost one.
+    """
+    if _deferred.get() is not None:
+        yield
+        return
+    pending: set[int] = set()
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    _check_now(pending)
+
+
+def _check_now(assertion_ids: Iterable[int]) -> None:
+    ids = sorted(assertion_ids)
+    for start in range(0, len(ids), DEFERRED_BATCH):
+        conflicts_check_assertions(assertion_ids=ids[start : start + DEFERRED_BATCH])
+
+
+def conflicts_check_later(*, assertion_ids: Iterable[int]) -> None:
+    """Check ``assertion_ids`` now, or at the end of the enclosing ``conflict_checks_deferred``."""
+    pending = _deferred.get()
+    if pending is None:
+        _check_now(assertion_ids)
+    else:
+        pending.update(assertion_ids)
+
+
+def _forget(assertion_ids: list[int]) -> None:
+    """Drop the conflicts of assertions about to be deleted (and any pending check of them)."""
+    pending = _deferred.get()
+    if pending is not None:
+        pending.difference_update(assertion_ids)
+    conflicts_forget_assertions(assertion_ids=assertion_ids)
 
 
 def _prefixed(error: ValidationError, prefix: str) -> ValidationError:
@@ -85,7 +142,7 @@ def _replace_assertions(
         touched.append(assertion.pk)
     removed = [pk for pk in existing if pk not in kept_ids]
     if removed:
-        conflicts_forget_assertions(assertion_ids=removed)
+        _forget(removed)
         Assertion.objects.filter(pk__in=removed).delete()
     return touched
 
@@ -110,7 +167,14 @@ def _write(
         touched = list(record.assertions.values_list("pk", flat=True))
     else:
         touched = _replace_assertions(owner_field=owner_field, owner=record, assertions=assertions)
-    conflicts_check_assertions(assertion_ids=touched)
+    conflicts_check_later(assertion_ids=touched)
+
+
+def _delete(record: Statement | Evidence) -> None:
+    # Conflicts are derived from the assertions: forget them first, then the record and its
+    # assertions go together (history keeps all three).
+    _forget(list(record.assertions.values_list("pk", flat=True)))
+    record.delete()
 
 
 @transaction.atomic
@@ -181,3 +245,15 @@ def evidence_update(
         fields=fields,
     )
     return evidence
+
+
+@transaction.atomic
+def statement_delete(*, statement: Statement) -> None:
+    """Delete a statement with its assertions and their conflicts."""
+    _delete(statement)
+
+
+@transaction.atomic
+def evidence_delete(*, evidence: Evidence) -> None:
+    """Delete an evidence item with its assertions and their conflicts."""
+    _delete(evidence)
