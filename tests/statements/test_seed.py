@@ -9,10 +9,14 @@ from django.db.models import Count
 
 from statements.models import (
     Assertion,
+    Conflict,
+    ConflictStatus,
     Entity,
     Evidence,
     ExclusionRule,
     Predicate,
+    Recheck,
+    RecheckStatus,
     Source,
     Statement,
 )
@@ -135,18 +139,66 @@ def test_an_edited_file_updates_only_what_changed(seeded, tmp_path):
     assert struck.time_precision == "day"
 
 
-def test_a_changed_predicate_rechecks_the_record(seeded, tmp_path, monkeypatch):
-    rechecks = []
-    monkeypatch.setattr("statements.seeding.conflicts_recheck", lambda: rechecks.append(1))
+def test_changed_predicates_recheck_the_record_once_after_the_load(
+    seeded, tmp_path, django_capture_on_commit_callbacks
+):
     data = yaml.safe_load(SEED_PATH.read_text())
-    predicate = next(p for p in data["predicates"] if p["slug"] == "people_present")
-    predicate["about_tolerance"] = 0.1
+    for predicate in data["predicates"]:
+        if predicate["slug"] == "people_present":
+            predicate["about_tolerance"] = 0.1
+        if predicate["slug"] == "killed_count":
+            predicate["tolerance"] = 1
+    live = Conflict.objects.exclude(status=ConflictStatus.RETRACTED).count()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        report = seed_load(write_seed(tmp_path, data))
+
+    assert report.sections["predicates"]["updated"] == 2
+    assert report.rechecked and len(callbacks) == 1
+    recheck = Recheck.objects.get()
+    assert recheck.status == RecheckStatus.DONE
+    assert "people_present" in recheck.reason and "killed_count" in recheck.reason
+    assert Predicate.objects.get(slug="people_present").about_tolerance == 0.1
+    assert Conflict.objects.exclude(status=ConflictStatus.RETRACTED).count() == live
+
+
+def test_a_new_side_for_a_speaker_reclassifies_its_conflicts(seeded, tmp_path):
+    data = yaml.safe_load(SEED_PATH.read_text())
+    politician = SEED["entities"].index(
+        next(e for e in SEED["entities"] if e["slug"] == "russian-politician")
+    )
+    del data["entities"][politician]["part_of"]
+    pair = Conflict.objects.get(
+        assertion_b__statement__ref="politician-blamed-ukraine",
+        assertion_a__statement__ref="mod-admitted-attacks",
+    )
+    assert pair.pair_class == "same_side"
 
     report = seed_load(write_seed(tmp_path, data))
 
-    assert report.sections["predicates"]["updated"] == 1
-    assert report.rechecked and rechecks == [1]
-    assert Predicate.objects.get(slug="people_present").about_tolerance == 0.1
+    assert report.sections["entities"]["updated"] == 1
+    assert not report.rechecked  # the politician's claims are checked, not the whole record
+    pair.refresh_from_db()
+    assert pair.pair_class == "cross_speaker"
+
+
+def test_loading_into_an_empty_database_finds_the_34_conflicts_in_one_batch(db, monkeypatch):
+    from statements.services import records
+
+    calls = []
+    check = records.conflicts_check_assertions
+    monkeypatch.setattr(
+        records,
+        "conflicts_check_assertions",
+        lambda *, assertion_ids: (
+            calls.append(len(assertion_ids)) or check(assertion_ids=assertion_ids)
+        ),
+    )
+
+    seed_load(SEED_PATH)
+
+    assert calls == [Assertion.objects.count()]
+    assert Conflict.objects.exclude(status=ConflictStatus.RETRACTED).count() == 34
 
 
 def test_unknown_predicate_names_record_and_field(db, tmp_path):
