@@ -1,8 +1,10 @@
-"""Curators' screens. Saving a statement, evidence item or entity goes through the services.
+"""Curators' screens. Saving or deleting a record, an entity or a catalogue row goes through the
+services.
 
 Statements and evidence are edited with their assertions inline; the record and its assertions
 are written by one service call (``statement_create`` / ``statement_update`` ...), so the
-admin finds conflicts exactly as the API and the seed loader do. Conflicts are derived data:
+admin finds conflicts exactly as the API and the seed loader do; a changed predicate or rule
+starts the same full re-check as theirs. Conflicts are derived data:
 curators review them (confirm or dismiss, with a note), they do not add or delete them.
 """
 
@@ -33,8 +35,14 @@ from statements.services import (
     conflict_review,
     entity_save,
     evidence_create,
+    evidence_delete,
     evidence_update,
+    exclusion_rule_delete,
+    exclusion_rule_upsert,
+    predicate_delete,
+    predicate_upsert,
     statement_create,
+    statement_delete,
     statement_update,
 )
 from statements.services.conflicts import conflicts_check_assertions, conflicts_forget_assertions
@@ -175,6 +183,16 @@ class RecordAdmin(SimpleHistoryAdmin):
     def update(self, record, **kwargs):
         raise NotImplementedError
 
+    def delete(self, record):
+        raise NotImplementedError
+
+    def delete_model(self, request, obj):
+        self.delete(obj)
+
+    def delete_queryset(self, request, queryset):
+        for record in queryset:
+            self.delete(record)
+
     def save_model(self, request, obj, form, change):
         # Deferred to save_related, which has the inline assertions to write with the record.
         pass
@@ -249,6 +267,9 @@ class StatementAdmin(RecordAdmin):
     def update(self, record, **kwargs):
         return statement_update(statement=record, **kwargs)
 
+    def delete(self, record):
+        statement_delete(statement=record)
+
 
 @admin.register(Evidence)
 class EvidenceAdmin(RecordAdmin):
@@ -290,6 +311,9 @@ class EvidenceAdmin(RecordAdmin):
     def update(self, record, **kwargs):
         return evidence_update(evidence=record, **kwargs)
 
+    def delete(self, record):
+        evidence_delete(evidence=record)
+
 
 # --- Entities and the catalogue ---
 
@@ -318,8 +342,14 @@ class EntityAdmin(admin.ModelAdmin):
     list_select_related = ["part_of"]
 
     def save_model(self, request, obj, form, change):
-        # entity_save keeps the part_of lineage of the entity and everything below it.
-        entity_save(entity=obj)
+        # entity_save keeps the part_of lineage of the entity and everything below it, and sets
+        # the categories in the same transaction, re-checking the conflicts they touch.
+        entity_save(entity=obj, categories=form.cleaned_data.get("categories"))
+
+    def save_related(self, request, form, formsets, change):
+        # The categories were saved by entity_save; only inlines (none yet) are left.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(Source)
@@ -331,20 +361,62 @@ class SourceAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
+class CatalogueAdmin(SimpleHistoryAdmin):
+    """Write through the catalogue services: a changed meaning re-checks the record."""
+
+    def upsert(self, **fields):
+        raise NotImplementedError
+
+    def delete(self, obj):
+        raise NotImplementedError
+
+    def get_readonly_fields(self, request, obj=None):
+        # Slugs are the keys seeds and clients use (the API refuses renames too).
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "slug"] if obj is not None else readonly
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "slug"}
+        row, _ = self.upsert(slug=obj.slug, **fields)
+        # The admin goes on with ``obj`` (redirect, log entry): give it the row's identity.
+        obj.pk = row.pk
+        obj._state.adding = False
+        obj._state.db = row._state.db
+
+    def delete_model(self, request, obj):
+        self.delete(obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete(obj)
+
+
 @admin.register(Predicate)
-class PredicateAdmin(SimpleHistoryAdmin):
+class PredicateAdmin(CatalogueAdmin):
     list_display = ["slug", "name", "value_type", "single_valued", "subject_kinds", "object_kinds"]
     list_filter = ["value_type", "single_valued"]
     search_fields = ["slug", "name", "description"]
 
+    def upsert(self, **fields):
+        return predicate_upsert(**fields)
+
+    def delete(self, obj):
+        predicate_delete(predicate=obj)
+
 
 @admin.register(ExclusionRule)
-class ExclusionRuleAdmin(SimpleHistoryAdmin):
+class ExclusionRuleAdmin(CatalogueAdmin):
     list_display = ["slug", "left", "right", "active"]
     list_filter = ["active"]
     search_fields = ["slug", "description"]
     autocomplete_fields = ["left_predicate", "right_predicate"]
     list_select_related = ["left_predicate", "right_predicate"]
+
+    def upsert(self, **fields):
+        return exclusion_rule_upsert(**fields)
+
+    def delete(self, obj):
+        exclusion_rule_delete(rule=obj)
 
     @admin.display(description="when")
     def left(self, obj: ExclusionRule) -> str:

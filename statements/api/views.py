@@ -29,14 +29,18 @@ from statements.services import (
     conflict_review,
     entity_save,
     evidence_create,
+    evidence_delete,
     evidence_update,
+    exclusion_rule_delete,
     exclusion_rule_upsert,
+    predicate_delete,
     predicate_upsert,
     source_upsert,
     statement_create,
+    statement_delete,
     statement_update,
 )
-from statements.services.conflicts import conflicts_check_draft, conflicts_forget_assertions
+from statements.services.conflicts import conflicts_check_draft
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -175,10 +179,7 @@ class EntityViewSet(ConflictListMixin, RecordViewSet):
         entity = instance or Entity()
         for name, value in data.items():
             setattr(entity, name, value)
-        entity = entity_save(entity=entity)
-        if categories is not None:
-            entity.categories.set(categories)
-        return entity
+        return entity_save(entity=entity, categories=categories)
 
     @extend_schema(
         summary="Conflicts of an entity",
@@ -233,6 +234,10 @@ class PredicateViewSet(RecordViewSet):
         slug = data.pop("slug", None) or instance.slug
         return predicate_upsert(slug=slug, **data)[0]
 
+    def perform_destroy(self, instance):
+        # In use by assertions: ProtectedError, answered as 409 by the exception handler.
+        predicate_delete(predicate=instance)
+
 
 @_documented(serializers.ExclusionRuleSerializer, name="exclusion rules")
 class ExclusionRuleViewSet(RecordViewSet):
@@ -248,19 +253,15 @@ class ExclusionRuleViewSet(RecordViewSet):
         slug = data.pop("slug", None) or instance.slug
         return exclusion_rule_upsert(slug=slug, **data)[0]
 
+    def perform_destroy(self, instance):
+        exclusion_rule_delete(rule=instance)
+
 
 # --- The record: statements and evidence with their assertions. ---
 
 
 class OwnedRecordViewSet(ConflictListMixin, RecordViewSet):
     lookup_value_regex = "[0-9]+"
-
-    def perform_destroy(self, instance):
-        # Conflicts are derived from the assertions; let the engine forget them first.
-        conflicts_forget_assertions(
-            assertion_ids=list(instance.assertions.values_list("pk", flat=True))
-        )
-        instance.delete()
 
     @staticmethod
     def assertion_dicts(data):
@@ -288,6 +289,9 @@ class StatementViewSet(OwnedRecordViewSet):
                 created_by=self.request.user, assertions=assertions or [], **data
             )
         return statement_update(statement=instance, assertions=assertions, **data)
+
+    def perform_destroy(self, instance):
+        statement_delete(statement=instance)
 
     @extend_schema(
         summary="Conflicts of a statement",
@@ -322,6 +326,9 @@ class EvidenceViewSet(OwnedRecordViewSet):
                 created_by=self.request.user, assertions=assertions or [], **data
             )
         return evidence_update(evidence=instance, assertions=assertions, **data)
+
+    def perform_destroy(self, instance):
+        evidence_delete(evidence=instance)
 
     @extend_schema(
         summary="Conflicts of an evidence item",
