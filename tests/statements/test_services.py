@@ -4,9 +4,11 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
-from statements.models import Assertion, Entity, Predicate, Source, Statement
+from statements.models import Assertion, Conflict, Entity, Predicate, Source, Statement
 from statements.services import (
+    conflict_checks_deferred,
     entity_save,
     predicate_upsert,
     source_upsert,
@@ -172,3 +174,40 @@ def test_catalogue_upsert_validates_fields(world):
         source_upsert(slug="bad", title="Bad", url="not a url")
     assert "url" in caught.value.message_dict
     assert not Source.objects.filter(slug="bad").exists()
+
+
+@pytest.fixture
+def headcount(world):
+    """A single-valued number: two different headcounts of the same place clash."""
+    predicate, _ = predicate_upsert(
+        slug="headcount", name="Headcount", value_type="number", single_valued=True
+    )
+    return lambda value: create(world, predicate=predicate, value=value)
+
+
+def test_deferred_checks_find_the_same_conflicts_once_at_the_end(headcount):
+    with conflict_checks_deferred():
+        headcount(0)
+        headcount(900)
+        assert not Conflict.objects.exists()  # nothing checked yet
+    assert Conflict.objects.count() == 1
+    headcount(1000)  # outside the block: checked at once, against both
+    assert Conflict.objects.count() == 3
+
+
+def test_deferred_checks_are_dropped_when_the_block_fails(headcount):
+    with pytest.raises(RuntimeError), transaction.atomic(), conflict_checks_deferred():
+        headcount(0)
+        headcount(900)
+        raise RuntimeError("the loader stopped")
+    assert not Statement.objects.exists() and not Conflict.objects.exists()
+
+
+def test_categories_are_set_through_entity_save_and_must_be_categories(world):
+    shops = entity_save(entity=Entity(slug="shops", name="Shops", kind="category"))
+    mall = entity_save(entity=world["mall"], categories=[shops])
+    assert list(mall.categories.all()) == [shops]
+    with pytest.raises(ValidationError) as caught:
+        entity_save(entity=world["mall"], categories=[shops, world["state"]])
+    assert error_keys(caught) == {"categories"}
+    assert list(world["mall"].categories.all()) == [shops]
