@@ -84,6 +84,7 @@ class Screen:
             tuple(exclusions) if any(rule.scope == EXCLUSION for rule in rules) else ()
         )
         self.partners = exclusion_partners(self.exclusions)
+        self.partnered = frozenset(self.partners)
 
     def candidates(self, rows: Sequence[tuple]) -> list[tuple] | None:
         """Return the rows of one subject (ordered by predicate) that may clash, or ``None``."""
@@ -93,10 +94,13 @@ class Screen:
         # (however many rows repeat it) and no two of its predicates are exclusion partners.
         claims = {row[2:9] for row in rows}
         present = {claim[0] for claim in claims}
-        partners = self.partners
-        paired = bool(partners) and any(
-            not partners.get(predicate, _NONE).isdisjoint(present) for predicate in present
-        )
+        paired = False
+        if not self.partnered.isdisjoint(present):
+            partners = self.partners
+            for predicate in present:
+                if not partners.get(predicate, _NONE).isdisjoint(present):
+                    paired = True
+                    break
         if len(claims) == len(present) and not paired:
             return None
         runs = {predicate: list(run) for predicate, run in groupby(rows, _ROW_PREDICATE)}

@@ -1,0 +1,166 @@
+"""Checking one new statement of five assertions, at a small and a large record, same run.
+
+    python bench/check_one.py [--small 10000] [--large 1000000] [--runs 200]
+
+Each run creates a statement of five assertions through ``statement_create`` (which checks them
+against the record and writes their conflicts) inside a transaction that is rolled back, so
+the record stays as it was. The five assertions repeat the predicate and subject of five
+stored ones, one of them with another value, so each check has candidates and finds clashes.
+Each size runs in a fresh subprocess (its own database connection); the two print p50/p95 in
+milliseconds, queries per check, and the ratio of the medians (target at most 1.5x).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common
+
+TARGET = 1.5
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _drafts(chooser: random.Random, high: int, count: int) -> list[list[dict]]:
+    """Return ``count`` lists of five assertion dicts copied from random stored assertions."""
+    from statements.models import Assertion, Entity, Predicate
+
+    predicates = Predicate.objects.in_bulk()
+    ids = [chooser.randint(1, high) for _ in range(count * 10)]
+    rows = list(
+        Assertion.objects.filter(id__in=ids).values_list(
+            "predicate_id", "subject_id", "object_id", "choice", "number", "boolean"
+        )
+    )
+    entity_ids = {pk for row in rows for pk in (row[1], row[2]) if pk}
+    entities = Entity.objects.in_bulk(entity_ids)
+    drafts = []
+    for index in range(count):
+        batch = []
+        for position, row in enumerate(chooser.sample(rows, 5)):
+            predicate_id, subject_id, object_id, choice, number, boolean = row
+            predicate = predicates[predicate_id]
+            value = {
+                "entity": entities.get(object_id),
+                "choice": choice,
+                "number": number,
+                "boolean": boolean,
+            }[predicate.value_type]
+            polarity = "denied" if position == 0 and index % 2 else "affirmed"
+            batch.append(
+                {
+                    "predicate": predicate,
+                    "subject": entities[subject_id],
+                    "value": value,
+                    "comparator": "exactly",
+                    "polarity": polarity,
+                    "valid_from": None,
+                    "valid_until": None,
+                    "time_precision": "day",
+                    "certainty": "asserted",
+                    "note": "",
+                }
+            )
+        drafts.append(batch)
+    return drafts
+
+
+def measure(assertions: int, runs: int) -> dict:
+    """Run in a subprocess: time ``runs`` checked statements against a corpus of ``assertions``."""
+    common.use_database(common.database_url(assertions))
+    from datetime import UTC, datetime
+
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from statements.models import Assertion, Entity, EntityKind, Source
+    from statements.services import statement_create
+
+    high = Assertion.objects.order_by("-id").values_list("id", flat=True).first()
+    chooser = random.Random(11)
+    drafts = _drafts(chooser, high, runs + 20)
+    speaker = Entity.objects.filter(kind=EntityKind.PERSON).order_by("id").first()
+    source = Source.objects.order_by("id").first()
+    said_at = datetime(2021, 6, 1, tzinfo=UTC)
+    timings, queries, found = [], [], []
+    for index, batch in enumerate(drafts):
+        try:
+            with transaction.atomic():
+                with CaptureQueriesContext(connection) as captured:
+                    started = time.perf_counter()
+                    statement = statement_create(
+                        speaker=speaker,
+                        source=source,
+                        said_at=said_at,
+                        quote="bench",
+                        assertions=batch,
+                    )
+                    elapsed = time.perf_counter() - started
+                if index >= 20:  # the first ones warm caches and connections
+                    timings.append(elapsed)
+                    queries.append(len(captured))
+                    found.append(_conflicts_of(statement))
+                raise _Rollback
+        except _Rollback:
+            pass
+    return {
+        "assertions": Assertion.objects.count(),
+        "p50": common.percentile(timings, 0.5) * 1000,
+        "p95": common.percentile(timings, 0.95) * 1000,
+        "queries": common.median(queries),
+        "conflicts": sum(found) / len(found),
+    }
+
+
+def _conflicts_of(statement) -> int:
+    from django.db.models import Q
+
+    from statements.models import Conflict
+
+    mine = list(statement.assertions.values_list("id", flat=True))
+    return Conflict.objects.filter(Q(assertion_a__in=mine) | Q(assertion_b__in=mine)).count()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--large", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.runs)))
+        return
+    results = {}
+    for size in (args.small, args.large):
+        common.ensure_corpus(size)
+        out = subprocess.run(
+            [common.PYTHON, __file__, "--measure", str(size), "--runs", str(args.runs)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        results[size] = json.loads(out.strip().splitlines()[-1])
+    for result in results.values():
+        print(
+            f"{result['assertions']:>10,} assertions: p50 {result['p50']:6.2f} ms  "
+            f"p95 {result['p95']:6.2f} ms  queries {result['queries']:.0f}  "
+            f"conflicts found per statement {result['conflicts']:.2f}"
+        )
+    ratio = results[args.large]["p50"] / results[args.small]["p50"]
+    verdict = "meets" if ratio <= TARGET else "misses"
+    print(f"median ratio {args.large:,} / {args.small:,}: {ratio:.2f}x ({verdict} <= {TARGET:g}x)")
+
+
+if __name__ == "__main__":
+    main()
