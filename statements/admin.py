@@ -121,6 +121,19 @@ class AssertionForm(forms.ModelForm):
         return data
 
 
+class ForgetsConflictsMixin:
+    """Deleting what conflicts are derived from needs no right to delete conflicts by hand.
+
+    The admin asks for delete permission on every row a delete cascades to, and conflicts
+    have none (curators review them); the delete services forget them instead.
+    """
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed.discard(Conflict._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
+
+
 class AssertionInline(admin.TabularInline):
     model = Assertion
     form = AssertionForm
@@ -138,7 +151,7 @@ class EvidenceAssertionInline(AssertionInline):
 
 
 @admin.register(Assertion)
-class AssertionAdmin(SimpleHistoryAdmin):
+class AssertionAdmin(ForgetsConflictsMixin, SimpleHistoryAdmin):
     """Assertions on their own, to search across the record and to see their history."""
 
     form = AssertionForm
@@ -170,7 +183,7 @@ class AssertionAdmin(SimpleHistoryAdmin):
 # --- Statements and evidence: the record and its assertions in one service call ---
 
 
-class RecordAdmin(SimpleHistoryAdmin):
+class RecordAdmin(ForgetsConflictsMixin, SimpleHistoryAdmin):
     """Write the record and its inline assertions through ``create`` / ``update`` services."""
 
     record_fields: tuple[str, ...] = ()
