@@ -46,6 +46,7 @@ from contradict.engine.rules import GENERIC, Rule
 from statements.facts import (
     SCAN_FIELDS,
     DbWorld,
+    Epoch,
     draft_fact,
     fact_columns,
     fact_from_row,
@@ -253,6 +254,18 @@ def _value_text(obj: str | None, choice: str, number, boolean, comparator: str) 
     return "true" if boolean else "false"
 
 
+_ATTRIBUTION_TIMES = {"valid_from", "valid_until", "statement__said_at", "evidence__captured_at"}
+
+
+def _attribution_columns() -> tuple:
+    """Return ``ATTRIBUTION_FIELDS`` for ``values_list``, times read as epoch seconds."""
+    return tuple(Epoch(name) if name in _ATTRIBUTION_TIMES else name for name in ATTRIBUTION_FIELDS)
+
+
+def _moment(value: datetime | float | None) -> datetime | None:
+    return datetime.fromtimestamp(value, UTC) if isinstance(value, float) else value
+
+
 def _attribution_from_row(row: Sequence[Any]) -> Attribution:
     (
         _pk,
@@ -280,6 +293,8 @@ def _attribution_from_row(row: Sequence[Any]) -> Attribution:
         reliability,
         credibility,
     ) = row
+    valid_from, valid_until = _moment(valid_from), _moment(valid_until)
+    said_at, captured_at = _moment(said_at), _moment(captured_at)
     value = render_assertion(
         predicate=predicate,
         subject=subject,
@@ -311,7 +326,7 @@ def _attributions(ids: Iterable[int]) -> dict[int, Attribution]:
     """Return what explanations name about each stored assertion in ``ids``."""
     found: dict[int, Attribution] = {}
     for chunk in _chunks(sorted({pk for pk in ids if pk > 0}), id_chunk()):
-        rows = id_in(Assertion.objects.all(), chunk).values_list(*ATTRIBUTION_FIELDS)
+        rows = id_in(Assertion.objects.all(), chunk).values_list(*_attribution_columns())
         found.update((row[0], _attribution_from_row(row)) for row in rows)
     return found
 
