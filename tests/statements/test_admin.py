@@ -13,6 +13,10 @@ from statements.models import (
     Source,
     Statement,
 )
+from tests.conftest import seed_once
+
+# Every test starts from the seed (or ignores it): load it once for the module.
+seeded = seed_once()
 
 MODELS = [Statement, Evidence, Assertion, Entity, Source, Predicate, ExclusionRule, Conflict]
 

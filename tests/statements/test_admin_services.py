@@ -15,7 +15,11 @@ from statements.models import (
     RecheckStatus,
     Statement,
 )
+from tests.conftest import seed_once
 from tests.statements.test_admin import url
+
+# Every test starts from the seed (or ignores it): load it once for the module.
+seeded = seed_once()
 
 
 def live(**filters):

@@ -2,9 +2,7 @@
 
 from pathlib import Path
 
-import pytest
 import yaml
-from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from statements.models import (
@@ -20,8 +18,8 @@ from statements.models import (
     Source,
     Statement,
 )
-from statements.seeding import SeedError, seed_load
-from tests.conftest import ARTICLE_PATH, SEED_PATH
+from statements.seeding import seed_load
+from tests.conftest import ARTICLE_PATH, SEED_PATH, seed_once
 
 SEED = yaml.safe_load(SEED_PATH.read_text())
 ARTICLE = ARTICLE_PATH.read_text()
@@ -38,6 +36,11 @@ MODELS = [
     Assertion.history.model,
     Predicate.history.model,
 ]
+
+
+# Every test here starts from the loaded seed: load it once for the module. Loads into an
+# empty database (and bad files) are in test_seed_files.py.
+seeded = seed_once()
 
 
 def row_counts() -> dict[str, int]:
@@ -180,99 +183,3 @@ def test_a_new_side_for_a_speaker_reclassifies_its_conflicts(seeded, tmp_path):
     assert not report.rechecked  # the politician's claims are checked, not the whole record
     pair.refresh_from_db()
     assert pair.pair_class == "cross_speaker"
-
-
-def test_loading_into_an_empty_database_finds_the_34_conflicts_in_one_batch(db, monkeypatch):
-    from statements.services import records
-
-    calls = []
-    check = records.conflicts_check_assertions
-    monkeypatch.setattr(
-        records,
-        "conflicts_check_assertions",
-        lambda *, assertion_ids: (
-            calls.append(len(assertion_ids)) or check(assertion_ids=assertion_ids)
-        ),
-    )
-
-    seed_load(SEED_PATH)
-
-    assert calls == [Assertion.objects.count()]
-    assert Conflict.objects.exclude(status=ConflictStatus.RETRACTED).count() == 34
-
-
-def test_unknown_predicate_names_record_and_field(db, tmp_path):
-    data = yaml.safe_load(SEED_PATH.read_text())
-    index = index_of("statements", "mod-weapons-depot")
-    data["statements"][index]["assertions"][0]["predicate"] = "foo"
-
-    with pytest.raises(SeedError) as caught:
-        seed_load(write_seed(tmp_path, data))
-
-    assert str(caught.value) == (
-        f"statements[{index}] (ref mod-weapons-depot).assertions[0].predicate: "
-        "unknown predicate 'foo'"
-    )
-    assert Entity.objects.count() == 0, "a failed load leaves nothing behind"
-
-
-def test_value_of_wrong_type_names_the_value(db, tmp_path):
-    data = yaml.safe_load(SEED_PATH.read_text())
-    index = index_of("evidence", "casualty-record")
-    data["evidence"][index]["assertions"][0]["value"] = "eighteen"
-
-    with pytest.raises(SeedError) as caught:
-        seed_load(write_seed(tmp_path, data))
-
-    assert caught.value.where == f"evidence[{index}] (ref casualty-record).assertions[0].value"
-    assert "number" in caught.value.message
-
-
-@pytest.mark.parametrize(
-    ("section", "change", "where", "message"),
-    [
-        ("statements", {"speaker": "nobody"}, "speaker", "unknown entity 'nobody'"),
-        ("statements", {"quote": ""}, "quote", "is required"),
-        ("statements", {"said_by": "x"}, "said_by", "unknown field 'said_by'"),
-        ("statements", {"said_at": "last Tuesday"}, "said_at", "not an ISO 8601"),
-        ("evidence", {"reliability": "Z"}, "reliability", "not a valid choice"),
-        ("evidence", {"credibility": "high"}, "credibility", "not a credibility"),
-    ],
-)
-def test_bad_record_field_is_named(db, tmp_path, section, change, where, message):
-    data = yaml.safe_load(SEED_PATH.read_text())
-    data[section][0].update(change)
-    ref = data[section][0]["ref"]
-
-    with pytest.raises(SeedError) as caught:
-        seed_load(write_seed(tmp_path, data))
-
-    assert caught.value.where == f"{section}[0] (ref {ref}).{where}"
-    assert message in caught.value.message
-
-
-def test_wrong_subject_kind_is_named(db, tmp_path):
-    data = yaml.safe_load(SEED_PATH.read_text())
-    index = index_of("statements", "konashenkov-non-functioning")
-    data["statements"][index]["assertions"][0]["subject"] = "kremenchuk-strike"
-
-    with pytest.raises(SeedError) as caught:
-        seed_load(write_seed(tmp_path, data))
-
-    assert caught.value.where.endswith("(ref konashenkov-non-functioning).assertions[0].subject")
-
-
-def test_load_seed_command_prints_counts(db, capsys):
-    call_command("load_seed", str(SEED_PATH))
-    out = capsys.readouterr().out
-    assert "statements: 30 (30 created, 0 updated, 0 unchanged)" in out
-    assert "evidence: 8 (8 created" in out
-
-
-def test_load_seed_command_reports_a_bad_file(db, tmp_path):
-    path = tmp_path / "bad.yaml"
-    path.write_text(
-        "statements:\n  - ref: x\n    speaker: nobody\n    said_at: 2022-06-28\n    quote: Hi\n"
-    )
-    with pytest.raises(CommandError, match=r"statements\[0\] \(ref x\)\.source: is required"):
-        call_command("load_seed", str(path))

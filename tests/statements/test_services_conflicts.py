@@ -26,6 +26,10 @@ from statements.services import (
     predicate_upsert,
     statement_delete,
 )
+from tests.conftest import seed_once
+
+# Every test starts from the seed (or ignores it): load it once for the module.
+seeded = seed_once()
 
 
 def live(**filters):
