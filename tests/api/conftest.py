@@ -4,13 +4,12 @@ signed-in user who is not a curator."""
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from statements.models import Statement
 from statements.seeding import seed_load
-from tests.conftest import SEED_PATH
+from tests.conftest import SEED_PATH, record_empty
 
 
 @pytest.fixture(scope="package")
@@ -24,7 +23,7 @@ def _seed_once(django_db_setup, django_db_blocker):
         report = seed_load(SEED_PATH)
     yield report
     with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
+        record_empty()
 
 
 @pytest.fixture
