@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from statements.models import Conflict, ConflictStatus
 from statements.seeding import seed_load
 from statements.services.accounts import curator_create
 
@@ -43,6 +44,11 @@ def seeded_module(django_db_setup, django_db_blocker):
     yield report
     with django_db_blocker.unblock():
         record_empty()
+
+
+def live_conflicts(**filters):
+    """Return the conflicts on record that are not retracted, filtered by ``filters``."""
+    return Conflict.objects.exclude(status=ConflictStatus.RETRACTED).filter(**filters)
 
 
 def record_empty() -> None:

@@ -3,7 +3,6 @@ rule starts a full re-check once the request commits; an entity's categories fol
 
 from statements.models import (
     Conflict,
-    ConflictStatus,
     Evidence,
     ExclusionRule,
     Predicate,
@@ -11,12 +10,9 @@ from statements.models import (
     RecheckStatus,
 )
 from tests.api.utils import error_attrs
+from tests.conftest import live_conflicts
 
 RULE = "/api/exclusion-rules/mall-non-functioning-excludes-people/"
-
-
-def live(**filters):
-    return Conflict.objects.exclude(status=ConflictStatus.RETRACTED).filter(**filters)
 
 
 def test_deleting_a_predicate_in_use_is_a_409(seeded, curator_api_client):
@@ -38,7 +34,7 @@ def test_changing_a_predicate_starts_a_full_recheck_after_the_request(
     assert len(callbacks) == 1
     recheck = Recheck.objects.get()
     assert recheck.status == RecheckStatus.DONE and "killed_count" in recheck.reason
-    assert live().count() == 34
+    assert live_conflicts().count() == 34
 
 
 def test_deleting_the_exclusion_rule_retracts_its_conflicts(
@@ -47,20 +43,20 @@ def test_deleting_the_exclusion_rule_retracts_its_conflicts(
     with django_capture_on_commit_callbacks(execute=True):
         response = curator_api_client.delete(RULE)
     assert response.status_code == 204
-    assert not live(rule="exclusion").exists()
-    assert live().count() == 24
+    assert not live_conflicts(rule="exclusion").exists()
+    assert live_conflicts().count() == 24
 
 
 def test_taking_an_entity_out_of_its_categories_retracts_the_generic_conflicts(
     seeded, curator_api_client
 ):
-    assert live(rule="generic_instance").count() == 3
+    assert live_conflicts(rule="generic_instance").count() == 3
     response = curator_api_client.patch(
         "/api/entities/amstor-mall/", {"categories": []}, format="json"
     )
     assert response.status_code == 200, response.json()
     assert response.json()["categories"] == []
-    assert not live(rule="generic_instance").exists()
+    assert not live_conflicts(rule="generic_instance").exists()
 
 
 def test_a_category_that_is_not_one_is_named(seeded, curator_api_client):
@@ -73,7 +69,7 @@ def test_a_category_that_is_not_one_is_named(seeded, curator_api_client):
 
 def test_deleting_evidence_takes_its_conflicts_with_it(seeded, curator_api_client):
     evidence = Evidence.objects.get(ref="cctv-park")
-    assert live(assertion_b__evidence=evidence).exists()
+    assert live_conflicts(assertion_b__evidence=evidence).exists()
     response = curator_api_client.delete(f"/api/evidence/{evidence.pk}/")
     assert response.status_code == 204
     assert not Conflict.objects.filter(assertion_b__evidence_id=evidence.pk).exists()

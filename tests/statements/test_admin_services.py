@@ -6,7 +6,6 @@ import json
 from statements.models import (
     Assertion,
     Conflict,
-    ConflictStatus,
     Entity,
     Evidence,
     ExclusionRule,
@@ -15,15 +14,11 @@ from statements.models import (
     RecheckStatus,
     Statement,
 )
-from tests.conftest import seed_once
+from tests.conftest import live_conflicts, seed_once
 from tests.statements.test_admin import url
 
 # Every test starts from the seed (or ignores it): load it once for the module.
 seeded = seed_once()
-
-
-def live(**filters):
-    return Conflict.objects.exclude(status=ConflictStatus.RETRACTED).filter(**filters)
 
 
 def predicate_form(predicate: Predicate, **changes) -> dict:
@@ -44,14 +39,14 @@ def predicate_form(predicate: Predicate, **changes) -> dict:
 
 def test_deleting_a_statement_in_the_admin_takes_its_conflicts(curator_client, seeded):
     statement = Statement.objects.get(ref="konashenkov-non-functioning")
-    assert live(assertion_a__statement=statement).exists()
+    assert live_conflicts(assertion_a__statement=statement).exists()
 
     response = curator_client.post(url(Statement, "delete", statement.pk), {"post": "yes"})
 
     assert response.status_code == 302
     assert not Statement.objects.filter(pk=statement.pk).exists()
     assert not Conflict.objects.filter(assertion_a__statement_id=statement.pk).exists()
-    assert live().count() == 34 - 3
+    assert live_conflicts().count() == 34 - 3
 
 
 def test_bulk_deleting_evidence_in_the_admin_takes_their_conflicts(curator_client, seeded):
@@ -62,7 +57,7 @@ def test_bulk_deleting_evidence_in_the_admin_takes_their_conflicts(curator_clien
     )
     assert response.status_code == 302
     assert not Evidence.objects.filter(pk__in=cameras).exists()
-    assert not live(pair_class="against_evidence").exists()
+    assert not live_conflicts(pair_class="against_evidence").exists()
 
 
 def test_changing_a_predicate_in_the_admin_rechecks_after_commit(
@@ -111,7 +106,7 @@ def test_deleting_the_exclusion_rule_in_the_admin_retracts_its_conflicts(
     with django_capture_on_commit_callbacks(execute=True):
         response = curator_client.post(url(ExclusionRule, "delete", rule.pk), {"post": "yes"})
     assert response.status_code == 302
-    assert not live(rule="exclusion").exists()
+    assert not live_conflicts(rule="exclusion").exists()
 
 
 def test_entity_categories_in_the_admin_go_through_the_service(curator_client, seeded):
@@ -129,7 +124,7 @@ def test_entity_categories_in_the_admin_go_through_the_service(curator_client, s
     )
     assert response.status_code == 302
     assert not mall.categories.exists()
-    assert not live(rule="generic_instance").exists()
+    assert not live_conflicts(rule="generic_instance").exists()
 
 
 def test_deleting_an_assertion_in_the_admin_takes_its_conflicts(curator_client, seeded):
@@ -137,4 +132,4 @@ def test_deleting_an_assertion_in_the_admin_takes_its_conflicts(curator_client, 
     response = curator_client.post(url(Assertion, "delete", assertion.pk), {"post": "yes"})
     assert response.status_code == 302
     assert not Assertion.objects.filter(pk=assertion.pk).exists()
-    assert live().count() == 34 - 3
+    assert live_conflicts().count() == 34 - 3

@@ -7,7 +7,6 @@ from django.db.models import ProtectedError
 
 from statements.models import (
     Conflict,
-    ConflictStatus,
     Entity,
     Evidence,
     ExclusionRule,
@@ -26,14 +25,10 @@ from statements.services import (
     predicate_upsert,
     statement_delete,
 )
-from tests.conftest import seed_once
+from tests.conftest import live_conflicts, seed_once
 
 # Every test starts from the seed (or ignores it): load it once for the module.
 seeded = seed_once()
-
-
-def live(**filters):
-    return Conflict.objects.exclude(status=ConflictStatus.RETRACTED).filter(**filters)
 
 
 def of_record(ref):
@@ -50,7 +45,7 @@ def test_deleting_a_statement_takes_its_conflicts_with_it(seeded):
 
     assert not Statement.objects.filter(ref="mod-accidental-fire").exists()
     assert not of_record("mod-accidental-fire").exists()
-    assert live().count() == 30
+    assert live_conflicts().count() == 30
 
 
 def test_deleting_evidence_takes_its_conflicts_with_it(seeded):
@@ -59,26 +54,26 @@ def test_deleting_evidence_takes_its_conflicts_with_it(seeded):
     assert not Conflict.objects.filter(pair_class="against_evidence").exclude(
         assertion_b__evidence__ref="cctv-park"
     )
-    assert live(pair_class="against_evidence").count() == 1  # the park camera's
+    assert live_conflicts(pair_class="against_evidence").count() == 1  # the park camera's
 
 
 def test_moving_a_speaker_off_its_side_reclassifies_its_conflicts(seeded):
     politician = Entity.objects.get(slug="russian-politician")
-    assert live(pair_class="same_side").count() == 2
+    assert live_conflicts(pair_class="same_side").count() == 2
 
     politician.part_of = None
     entity_save(entity=politician)
 
-    mine = live(assertion_b__statement__speaker=politician)
+    mine = live_conflicts(assertion_b__statement__speaker=politician)
     assert {c.pair_class for c in mine} == {"cross_speaker"}
-    assert live(pair_class="same_side").count() == 1
+    assert live_conflicts(pair_class="same_side").count() == 1
 
 
 def test_taking_the_mall_out_of_civilian_infrastructure_retracts_the_generic_conflicts(seeded):
     mall = Entity.objects.get(slug="amstor-mall")
     # A shopping centre is part of civilian infrastructure: the mall stays in it through that.
     shopping = Entity.objects.get(slug="shopping-centre")
-    generic = live(rule="generic_instance")
+    generic = live_conflicts(rule="generic_instance")
     assert generic.count() == 3
 
     entity_save(entity=mall, categories=[shopping])
@@ -105,7 +100,7 @@ def test_an_entity_mentioned_too_often_starts_a_full_recheck_instead(
     assert len(callbacks) == 1
     recheck = Recheck.objects.get()
     assert recheck.status == RecheckStatus.DONE and "russian-politician" in recheck.reason
-    assert live(pair_class="same_side").count() == 1
+    assert live_conflicts(pair_class="same_side").count() == 1
 
 
 def test_changed_predicates_start_one_full_recheck_when_they_commit(
@@ -120,7 +115,7 @@ def test_changed_predicates_start_one_full_recheck_when_they_commit(
     recheck = Recheck.objects.get()
     assert recheck.status == RecheckStatus.DONE
     assert "killed_count" in recheck.reason and "missing_count" in recheck.reason
-    assert live().count() == 34
+    assert live_conflicts().count() == 34
 
 
 def test_relabelling_or_adding_a_predicate_starts_no_recheck(
@@ -146,7 +141,7 @@ def test_a_refused_change_leaves_no_recheck_behind(seeded, django_capture_on_com
 def test_deleting_and_re_adding_the_exclusion_rule_follows_after_commit(
     seeded, django_capture_on_commit_callbacks
 ):
-    assert live(rule="exclusion").count() == 10
+    assert live_conflicts(rule="exclusion").count() == 10
     rule = ExclusionRule.objects.get(slug="mall-non-functioning-excludes-people")
     fields = {
         name: getattr(rule, name)
@@ -162,12 +157,12 @@ def test_deleting_and_re_adding_the_exclusion_rule_follows_after_commit(
 
     with django_capture_on_commit_callbacks(execute=True):
         exclusion_rule_delete(rule=rule)
-    assert not live(rule="exclusion").exists()
-    assert live().count() == 24
+    assert not live_conflicts(rule="exclusion").exists()
+    assert live_conflicts().count() == 24
 
     with django_capture_on_commit_callbacks(execute=True):
         exclusion_rule_upsert(slug="non-functioning-means-empty", **fields)
-    assert live(rule="exclusion").count() == 10
+    assert live_conflicts(rule="exclusion").count() == 10
     assert Recheck.objects.count() == 2
 
 
