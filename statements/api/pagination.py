@@ -1,6 +1,7 @@
 """Pages on every list: ``?page=`` and ``?page_size=`` (default 50, at most 200)."""
 
 from django.core.paginator import InvalidPage
+from django.db.models import QuerySet
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
@@ -34,7 +35,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
         self.request = request
         page_size = self.get_page_size(request)
         number = _positive_int(request, self.page_query_param) or 1
-        paginator = self.django_paginator_class(queryset, page_size)
+        # A list with joins pages over its ids alone, then fetches the page's rows with their
+        # joins: PostgreSQL otherwise joins every matching row before the LIMIT applies
+        # (about 150 ms instead of 7 ms for a page of 50 conflicts out of 11,000).
+        joined = isinstance(queryset, QuerySet) and bool(queryset.query.select_related)
+        paginator = self.django_paginator_class(
+            queryset.values_list("pk", flat=True) if joined else queryset, page_size
+        )
         try:
             self.page = paginator.page(number)
         except InvalidPage as exc:
@@ -45,7 +52,11 @@ class PageNumberPagination(pagination.PageNumberPagination):
                     ]
                 }
             ) from exc
-        return list(self.page)
+        if not joined:
+            return list(self.page)
+        ids = list(self.page)
+        rows = queryset.in_bulk(ids)
+        return [rows[pk] for pk in ids if pk in rows]
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
