@@ -516,7 +516,20 @@ class RecheckStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class Recheck(models.Model):
+class RecheckCounts(models.Model):
+    """What a re-check (or one shard of it) found: see ``statements.services.conflicts``."""
+
+    found = models.PositiveIntegerField(default=0)
+    new = models.PositiveIntegerField(default=0)
+    retracted = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    restored = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class Recheck(RecheckCounts):
     """A full re-check of the record, split into shards; its progress is readable while it runs."""
 
     class Backend(models.TextChoices):
@@ -533,11 +546,6 @@ class Recheck(models.Model):
     )
     shards_total = models.PositiveIntegerField(default=0)
     shards_done = models.PositiveIntegerField(default=0)
-    found = models.PositiveIntegerField(default=0)
-    new = models.PositiveIntegerField(default=0)
-    retracted = models.PositiveIntegerField(default=0)
-    unchanged = models.PositiveIntegerField(default=0)
-    restored = models.PositiveIntegerField(default=0)
     failures = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -556,17 +564,12 @@ class Recheck(models.Model):
         return f"re-check {self.pk} ({self.status}, {self.shards_done}/{self.shards_total})"
 
 
-class RecheckShard(models.Model):
+class RecheckShard(RecheckCounts):
     """One shard of a re-check; ``finished_at`` marks it done, so a redelivery skips it."""
 
     recheck = models.ForeignKey(Recheck, on_delete=models.CASCADE, related_name="shards")
     index = models.PositiveIntegerField()
     spec = models.JSONField(help_text="The shard: a subject-id range, or the generic claims.")
-    found = models.PositiveIntegerField(default=0)
-    new = models.PositiveIntegerField(default=0)
-    retracted = models.PositiveIntegerField(default=0)
-    unchanged = models.PositiveIntegerField(default=0)
-    restored = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
