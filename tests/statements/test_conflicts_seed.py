@@ -7,8 +7,12 @@ import pytest
 from statements.models import Conflict, ConflictStatus, Entity, Predicate, Source, Statement
 from statements.services import statement_create
 from statements.services.conflicts import conflicts_recheck
+from tests.conftest import seed_once
 
 pytestmark = pytest.mark.django_db
+
+# Every test starts from the seed and rolls back its own changes: load it once.
+seeded = seed_once()
 
 
 def _ref(assertion):
