@@ -46,5 +46,9 @@ format: install-dev
 ci:
 	bash .ci/run
 
+## Benchmarks on the machine's PostgreSQL and Redis (minutes; builds 1M-row corpora once).
+bench: install-dev
+	bash bench/run_all.sh
+
 clean:
 	rm -rf $(VENV) var/db.sqlite3 var/static

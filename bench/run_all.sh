@@ -16,3 +16,5 @@ echo; echo "## checking one new statement of 5 assertions"
 $PY bench/check_one.py
 echo; echo "## API page of 50 conflicts vs a plain view, under gunicorn"
 $PY bench/api_rps.py 2>&1 | grep -v -e "UserWarning: No directory at" -e "mw_instance = middleware"
+echo; echo "## one against two Celery workers on the full re-check (Redis broker)"
+$PY bench/workers.py
