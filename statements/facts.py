@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, DateTimeField, FloatField, Func, Q
+from django.db.models import BooleanField, DateTimeField, FloatField, Func
 from django.db.models.expressions import RawSQL
 
 from contradict.engine.facts import (
@@ -254,6 +254,8 @@ class DbWorld:
         self._memberships: dict[int, tuple[int, ...]] = {}
         self._categories: dict[int, frozenset[int]] = {}
         self._subcategories: dict[int, frozenset[int]] = {}
+        self._children: dict[int, frozenset[int]] | None = None
+        self._members: dict[int, frozenset[int]] = {}
         self._exclusions: tuple[ExclusionFact, ...] | None = None
         self._by_predicate: dict[int, tuple[ExclusionFact, ...]] = {}
 
@@ -342,6 +344,29 @@ class DbWorld:
             self._by_predicate = {key: tuple(value) for key, value in by_predicate.items()}
         return self._exclusions
 
+    def _category_tree(self) -> dict[int, frozenset[int]]:
+        """Return every category's direct sub-categories (by ``part_of`` or membership).
+
+        Read once, in two queries: categories are few, and walking them in Python saves a
+        ``lineage LIKE '%/id/%'`` scan of the entity table per level.
+        """
+        if self._children is None:
+            lineages = dict(
+                Entity.objects.filter(kind=EntityKind.CATEGORY).values_list("id", "lineage")
+            )
+            children: dict[int, set[int]] = {}
+            for pk, lineage in lineages.items():
+                for part in lineage.strip("/").split("/"):
+                    if part:
+                        children.setdefault(int(part), set()).add(pk)
+            through = Entity.categories.through.objects.filter(
+                from_entity__kind=EntityKind.CATEGORY
+            )
+            for member, category in through.values_list("from_entity_id", "to_entity_id"):
+                children.setdefault(category, set()).add(member)
+            self._children = {pk: frozenset(found) for pk, found in children.items()}
+        return self._children
+
     def subcategories(self, category: int) -> set[int]:
         """Return ``category`` and every category below it (by ``part_of`` or membership).
 
@@ -351,21 +376,30 @@ class DbWorld:
         cached = self._subcategories.get(category)
         if cached is not None:
             return set(cached)
+        tree = self._category_tree()
         found = {category}
         frontier = {category}
         while frontier:
-            condition = Q()
-            for pk in frontier:
-                condition |= Q(lineage__contains=f"/{pk}/") | Q(categories=pk)
-            below = set(
-                Entity.objects.filter(condition, kind=EntityKind.CATEGORY).values_list(
-                    "id", flat=True
-                )
-            )
+            below = set().union(*(tree.get(pk, ()) for pk in frontier))
             frontier = below - found
             found |= below
         self._subcategories[category] = frozenset(found)
         return found
+
+    def members(self, categories: Iterable[int]) -> dict[int, frozenset[int]]:
+        """Return the direct members (any kind) of each of ``categories``, in one query.
+
+        Remembered like ``subcategories``.
+        """
+        wanted = set(categories)
+        missing = wanted - self._members.keys()
+        if missing:
+            found: dict[int, set[int]] = {pk: set() for pk in missing}
+            through = id_in(Entity.categories.through.objects.all(), missing, "to_entity_id")
+            for category, member in through.values_list("to_entity_id", "from_entity_id"):
+                found[category].add(member)
+            self._members.update((pk, frozenset(ids)) for pk, ids in found.items())
+        return {pk: self._members[pk] for pk in wanted}
 
     # -- the World protocol ---------------------------------------------------------------
 

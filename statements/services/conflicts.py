@@ -58,6 +58,7 @@ from statements.models import (
     Assertion,
     Conflict,
     ConflictStatus,
+    Entity,
     EntityKind,
     Polarity,
 )
@@ -983,6 +984,58 @@ def _generic_claims():
     return Assertion.objects.filter(polarity=Polarity.DENIED, object__kind=EntityKind.CATEGORY)
 
 
+def _generic_instances(
+    generics: Sequence[AssertionFact], world: DbWorld, predicates: dict
+) -> dict[int, list[AssertionFact]]:
+    """Return the instances each generic claim (by id) may clash with.
+
+    The same candidates as ``_generic_condition`` (affirmed, same predicate, the subject at or
+    below the claim's, the object a member of the category or of a category below it, or one
+    of those categories), read in two indexed queries instead of one OR of joins: the claims'
+    subjects and what lies below them (by lineage prefix), then those subjects' assertions on
+    the claims' predicates through the ``(subject, predicate)`` index. Which claim each row
+    belongs to is sorted out in Python. (Generic claims sit on narrow subjects and broad
+    categories, so the subjects, not the category members, are what keeps this small.)
+    """
+    if not generics:
+        return {}
+    prefixes = {fact.subject: _lineage_text(world.lineage(fact.subject)) for fact in generics}
+    condition = Q()
+    for prefix in sorted(set(prefixes.values())):
+        condition |= Q(lineage__startswith=prefix)
+    below_subject: dict[int, set[int]] = {subject: set() for subject in prefixes}
+    for pk, lineage in Entity.objects.filter(condition).values_list("id", "lineage"):
+        for subject, prefix in prefixes.items():
+            if lineage.startswith(prefix):
+                below_subject[subject].add(pk)
+    objects: dict[int, frozenset[int]] = {}
+    for fact in generics:
+        if fact.object not in objects:
+            below = world.subcategories(fact.object)
+            members = world.members(below)
+            found = set(below - {fact.object})
+            found.update(*members.values())
+            objects[fact.object] = frozenset(found)
+    subjects = sorted(set().union(*below_subject.values()))
+    wanted = sorted({fact.predicate.id for fact in generics})
+    rows = []
+    for chunk in _chunks(subjects, id_chunk()):
+        affirmed = Assertion.objects.filter(predicate_id__in=wanted, polarity=Polarity.AFFIRMED)
+        rows.extend(_fact_rows(id_in(affirmed, chunk, "subject_id")))
+    instances = _load_facts(rows, predicates)
+    world.load(_mentioned(instances))
+    return {
+        fact.id: [
+            instance
+            for instance in instances
+            if instance.predicate.id == fact.predicate.id
+            and instance.object in objects[fact.object]
+            and instance.subject in below_subject[fact.subject]
+        ]
+        for fact in generics
+    }
+
+
 def _recheck_generic(progress: Callable[[int], None] | None) -> RecheckCounts:
     rules = active_rules()
     generic_codes = _generic_codes()
@@ -991,26 +1044,19 @@ def _recheck_generic(progress: Callable[[int], None] | None) -> RecheckCounts:
     predicates = predicate_facts()
     world = DbWorld()
     if generic_codes:
-        claims = _generic_claims().order_by("id").values_list(*fact_columns())
+        # In predicate order, so a batch's claims share few predicates (one query each).
+        claims = _generic_claims().order_by("predicate_id", "id").values_list(*fact_columns())
         for chunk in _chunks(claims.iterator(chunk_size=GENERIC_BATCH * 20), GENERIC_BATCH):
             world.forget()
             generics = _load_facts(chunk, predicates)
             world.load(_mentioned(generics))
             generics = [fact for fact in generics if is_generic_claim(fact, world)]
-            condition = _generic_condition(generics, world)
-            instances: list[AssertionFact] = []
-            if condition is not None:
-                seen: set[int] = set()
-                rows = []
-                for row in _fact_rows(Assertion.objects.filter(condition)):
-                    if row[0] not in seen:
-                        seen.add(row[0])
-                        rows.append(row)
-                instances = _load_facts(rows, predicates)
-                world.load(_mentioned(instances))
-            findings = unique(compare_generic(generics, instances, rules, world))
+            instances = _generic_instances(generics, world, predicates)
+            findings: list[Finding] = []
+            for generic in generics:
+                findings.extend(compare_generic([generic], instances[generic.id], rules, world))
             with transaction.atomic():
-                upsert = _upsert(findings, refresh=False)
+                upsert = _upsert(unique(findings), refresh=False)
             counts += upsert.counts
             found_ids.update(upsert.ids)
             if progress is not None:
