@@ -4,9 +4,6 @@ Shards are acknowledged late and rejected when their worker is lost, so a worker
 middle of a shard has that shard delivered again; ``recheck_shard_run`` is idempotent.
 """
 
-import os
-import time
-
 from celery import shared_task
 
 from statements.services.rechecks import recheck_mark_failed, recheck_shard_run
@@ -22,8 +19,6 @@ from statements.services.rechecks import recheck_mark_failed, recheck_shard_run
 )
 def recheck_shard(self, shard_id: int) -> dict:
     """Run one shard of a full re-check."""
-    # Fault injection for tests and demos: hold the shard so a worker can be killed mid-way.
-    time.sleep(float(os.environ.get("CONTRADICT_SHARD_PAUSE", "0")))
     try:
         shard = recheck_shard_run(shard_id=shard_id)
     except Exception as error:

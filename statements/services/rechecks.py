@@ -9,6 +9,8 @@ and the conflict set is the same whichever way the shards ran.
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -59,7 +61,11 @@ def recheck_start(
     recheck = recheck_create(shards=shards, reason=reason, requested_by=requested_by)
     if recheck.backend == Recheck.Backend.INLINE:
         for shard_id in recheck.shards.order_by("index").values_list("id", flat=True):
-            recheck_shard_run(shard_id=shard_id, progress=progress)
+            try:
+                recheck_shard_run(shard_id=shard_id, progress=progress)
+            except Exception as error:
+                recheck_mark_failed(shard_id=shard_id, error=repr(error))
+                raise
     else:
         from statements.tasks import recheck_shard
 
@@ -73,24 +79,34 @@ def recheck_start(
 def recheck_shard_run(
     *, shard_id: int, progress: Callable[[int], None] | None = None
 ) -> RecheckShard | None:
-    """Run one shard unless it is already done; record its counts and the re-check's totals."""
-    shard = RecheckShard.objects.select_related("recheck").filter(pk=shard_id).first()
-    if shard is None or shard.finished_at is not None:
-        return shard  # gone, or done before a redelivery: nothing to do again
-    Recheck.objects.filter(pk=shard.recheck_id, started_at__isnull=True).update(
+    """Run one shard unless it is already done; record its counts and the re-check's totals.
+
+    The shard's conflicts and its "done" mark commit together, under a lock on the shard row:
+    a worker killed half-way leaves nothing behind, a second delivery waits for the first and
+    then finds the shard done, and the totals count each shard once.
+    """
+    Recheck.objects.filter(shards__pk=shard_id, started_at__isnull=True).update(
         started_at=timezone.now(), status=RecheckStatus.RUNNING
     )
-    counts = conflicts_recheck(shard=Shard(**shard.spec), progress=progress)
     with transaction.atomic():
-        shard = RecheckShard.objects.select_for_update().get(pk=shard_id)
-        if shard.finished_at is not None:
-            return shard  # another delivery finished it meanwhile
+        shard = RecheckShard.objects.select_for_update().filter(pk=shard_id).first()
+        if shard is None or shard.finished_at is not None:
+            return shard  # gone, or done before a redelivery: nothing to do again
+        counts = conflicts_recheck(shard=Shard(**shard.spec), progress=progress)
+        _pause_for_fault_injection()
         for name in COUNT_FIELDS:
             setattr(shard, name, getattr(counts, name))
         shard.finished_at = timezone.now()
         shard.save()
         _recheck_totals(shard.recheck_id)
     return shard
+
+
+def _pause_for_fault_injection() -> None:
+    """Hold a shard after its conflicts are written, before commit (tests kill workers here)."""
+    pause = float(os.environ.get("CONTRADICT_SHARD_PAUSE", "0"))
+    if pause:
+        time.sleep(pause)
 
 
 def _recheck_totals(recheck_id: int) -> None:

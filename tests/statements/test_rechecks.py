@@ -81,3 +81,18 @@ def test_command_prints_the_counts(corpus, capsys):
     out = capsys.readouterr().out
     assert "inline, 3 shards" in out
     assert f"found {Conflict.objects.count()}, new {Conflict.objects.count()}" in out
+
+
+def test_a_failing_shard_marks_the_recheck_failed(corpus, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr("statements.services.rechecks.conflicts_recheck", broken)
+
+    with pytest.raises(RuntimeError):
+        recheck_start(shards=2)
+
+    recheck = Recheck.objects.get()
+    assert recheck.status == RecheckStatus.FAILED
+    assert "database went away" in recheck.error
+    assert recheck.failures == 1
