@@ -114,33 +114,84 @@ def _full_clean(record: Statement | Evidence) -> None:
     record.full_clean(exclude=["created_by"])
 
 
+# The fields that make two assertions the same claim; ``note`` is commentary, not content.
+CONTENT_FIELDS = (
+    "predicate",
+    "subject",
+    "object",
+    "choice",
+    "number",
+    "boolean",
+    "comparator",
+    "polarity",
+    "valid_from",
+    "valid_until",
+    "time_precision",
+    "certainty",
+)
+
+
+def _content(values: Mapping[str, Any]) -> tuple:
+    """Return the comparable content of cleaned assertion fields (related rows by their pk)."""
+    return tuple(getattr(values[name], "pk", values[name]) for name in CONTENT_FIELDS)
+
+
+def _stored_content(assertion: Assertion) -> tuple:
+    return _content(
+        {
+            **{name: getattr(assertion, name) for name in CONTENT_FIELDS},
+            "predicate": assertion.predicate_id,
+            "subject": assertion.subject_id,
+            "object": assertion.object_id,
+        }
+    )
+
+
 def _replace_assertions(
     *, owner_field: str, owner: Statement | Evidence, assertions: Iterable[Mapping[str, Any]]
 ) -> list[int]:
     """Make ``owner``'s assertions exactly ``assertions``; return the ids created or changed.
 
     An item with an ``id`` updates that assertion in place (so its conflicts keep their
-    reviews); items without one are created; assertions left out are deleted.
+    reviews). An item without one that says exactly what an unclaimed assertion of ``owner``
+    says (its note aside) is matched to it, the first in id order, and updated in place too:
+    a client resending a record without ids must not lose its reviews. The other items are
+    created; assertions left out are deleted.
     """
     cleaned = _clean_all(assertions)
-    existing = {a.pk: a for a in Assertion.objects.filter(**{owner_field: owner})}
-    kept_ids = set()
+    existing = {a.pk: a for a in Assertion.objects.filter(**{owner_field: owner}).order_by("pk")}
+    claimed: set[int] = set()
+    for index, (assertion_id, _fields) in enumerate(cleaned):
+        if assertion_id is None:
+            continue
+        if assertion_id not in existing:
+            raise ValidationError(
+                {f"assertions.{index}.id": f"Assertion {assertion_id} does not belong here."}
+            )
+        claimed.add(assertion_id)
     touched: list[int] = []
-    for index, (assertion_id, fields) in enumerate(cleaned):
+    for assertion_id, fields in cleaned:
         if assertion_id is not None:
-            assertion = existing.get(assertion_id)
-            if assertion is None:
-                raise ValidationError(
-                    {f"assertions.{index}.id": f"Assertion {assertion_id} does not belong here."}
-                )
-            kept_ids.add(assertion_id)
+            assertion = existing[assertion_id]
         else:
-            assertion = Assertion(**{owner_field: owner})
+            content = _content(fields)
+            assertion = next(
+                (
+                    candidate
+                    for pk, candidate in existing.items()
+                    if pk not in claimed and _stored_content(candidate) == content
+                ),
+                None,
+            )
+            if assertion is None:
+                assertion = Assertion(**{owner_field: owner})
+            else:
+                claimed.add(assertion.pk)
         for name, value in fields.items():
             setattr(assertion, name, value)
         assertion.save()
         touched.append(assertion.pk)
-    removed = [pk for pk in existing if pk not in kept_ids]
+    removed = [pk for pk in existing if pk not in claimed]
     if removed:
         _forget(removed)
         Assertion.objects.filter(pk__in=removed).delete()
