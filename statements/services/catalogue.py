@@ -17,11 +17,17 @@ from django.db import models, transaction
 
 from statements.models import Assertion, ExclusionRule, Predicate, Source
 from statements.services.rechecks import recheck_start
+from statements.services.validation import exclusion_rule_clean, predicate_change_clean
 
 Outcome = Literal["created", "updated", "unchanged"]
 
 # Predicate fields that only describe it to people: changing them changes no conflict.
 PREDICATE_LABELS = frozenset({"name", "description"})
+
+# The fields of an exclusion rule's two conditions, checked together whichever of them change.
+RULE_CONDITION_FIELDS = tuple(
+    f"{side}_{part}" for side in ("left", "right") for part in ("predicate", "operator", "value")
+)
 
 
 class PendingRecheck:
@@ -32,6 +38,10 @@ class PendingRecheck:
     """
 
     def __init__(self) -> None:
+        # Django names a failed robust callback by its ``__qualname__`` when it logs the error;
+        # an instance has none of its own, and without it the logging itself would raise (a 500
+        # for a write that committed).
+        self.__qualname__ = f"{type(self).__qualname__}.__call__"
         self.reasons: list[str] = []
         self.recheck = None
         self.ran = False
@@ -111,8 +121,12 @@ def predicate_upsert(*, slug: str, **fields: Any) -> tuple[Predicate, Outcome]:
     """Create or update the predicate ``slug`` with ``fields`` (value_type, choices, ...).
 
     A changed meaning (anything but the name and description) re-checks the record on commit;
-    a new predicate has no assertions yet, so it changes nothing.
+    a new predicate has no assertions yet, so it changes nothing. A change that would strand
+    assertions or rules (see ``predicate_change_clean``) raises ``ValidationError``.
     """
+    existing = Predicate.objects.filter(slug=slug).first()
+    if existing is not None:
+        predicate_change_clean(predicate=existing, fields=fields)
     predicate, outcome, changed = _upsert(Predicate, slug=slug, fields=fields)
     if outcome == "updated" and set(changed) - PREDICATE_LABELS:
         recheck_on_commit(reason=f"predicate {slug} changed ({', '.join(changed)})")
@@ -133,8 +147,20 @@ def predicate_delete(*, predicate: Predicate) -> None:
 def exclusion_rule_upsert(*, slug: str, **fields: Any) -> tuple[ExclusionRule, Outcome]:
     """Create or update the exclusion rule ``slug`` with ``fields`` (predicates, operators...).
 
-    A new or changed rule re-checks the record on commit.
+    Both conditions are checked (``exclusion_rule_clean``) as they will be stored, a partial
+    update merged onto the stored rule; a new or changed rule re-checks the record on commit.
     """
+    existing = (
+        ExclusionRule.objects.select_related("left_predicate", "right_predicate")
+        .filter(slug=slug)
+        .first()
+    )
+    exclusion_rule_clean(
+        fields={
+            name: fields[name] if name in fields else getattr(existing, name, None)
+            for name in RULE_CONDITION_FIELDS
+        }
+    )
     rule, outcome, _ = _upsert(ExclusionRule, slug=slug, fields=fields)
     if outcome != "unchanged":
         recheck_on_commit(reason=f"exclusion rule {slug} {outcome}")
