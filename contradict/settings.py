@@ -175,6 +175,17 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 
 # --- The JSON API: DRF, OpenAPI schema, one error shape, throttling (statements/api/). ---
+# Throttle counters live in the cache: per process by default; with CACHE_URL (or
+# REDIS_CACHE_URL), e.g. redis://127.0.0.1:6379/1, shared by every gunicorn worker.
+_CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_CACHE_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+        if _CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous write gets 401 with ``WWW-Authenticate: Token``.
@@ -196,6 +207,9 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("API_THROTTLE_ANON", "120/minute"),
         "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
     },
+    # The anonymous throttle counts per client address. 0 = REMOTE_ADDR, ignoring a client's
+    # X-Forwarded-For (which anyone can forge); set it to the number of trusted proxies in front.
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "statements.api.schema.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

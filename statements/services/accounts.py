@@ -22,10 +22,17 @@ def curators_group() -> Group:
 
 
 @transaction.atomic
-def curator_create(*, username: str, password: str | None = None, email: str | None = None):
+def curator_create(
+    *,
+    username: str,
+    password: str | None = None,
+    email: str | None = None,
+    rotate_token: bool = False,
+):
     """Create or update the staff user ``username`` in the curators group; return it and its token.
 
-    ``password`` replaces the user's password when given; ``email`` likewise.
+    ``password`` replaces the user's password when given; ``email`` likewise. ``rotate_token``
+    replaces the API token (a reset password means the old credentials may be known).
     """
     user, _ = get_user_model().objects.get_or_create(username=username)
     user.is_staff = True
@@ -38,5 +45,7 @@ def curator_create(*, username: str, password: str | None = None, email: str | N
         user.set_unusable_password()
     user.save()
     user.groups.add(curators_group())
+    if rotate_token:
+        Token.objects.filter(user=user).delete()
     token, _ = Token.objects.get_or_create(user=user)
     return user, token

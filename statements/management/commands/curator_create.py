@@ -35,7 +35,9 @@ class Command(BaseCommand):
             shown = password
         else:
             shown = "(given on the command line)" if password else "(unchanged)"
-        user, token = curator_create(username=username, password=password, email=email)
+        user, token = curator_create(
+            username=username, password=password, email=email, rotate_token=reset_password
+        )
         self.stdout.write(
             f"Curator {user.username!r} {'updated' if exists else 'created'}.\n"
             f"  Admin:     {url.rstrip('/')}/admin/\n"
