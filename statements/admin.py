@@ -55,21 +55,7 @@ VALUE_FIELD = {
     ValueType.NUMBER: "number",
     ValueType.BOOLEAN: "boolean",
 }
-ASSERTION_FIELDS = (
-    "predicate",
-    "subject",
-    "object",
-    "choice",
-    "number",
-    "boolean",
-    "comparator",
-    "polarity",
-    "valid_from",
-    "valid_until",
-    "time_precision",
-    "certainty",
-    "note",
-)
+ASSERTION_FIELDS = (*Assertion.CLAIM_FIELDS, "note")
 
 
 def excerpt(text: str, words: int = 14) -> str:

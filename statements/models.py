@@ -350,6 +350,22 @@ class Assertion(models.Model):
     note = models.TextField(blank=True)
     history = HistoricalRecords()
 
+    # The fields that make two assertions the same claim; ``note`` is commentary, not content.
+    CLAIM_FIELDS = (
+        "predicate",
+        "subject",
+        "object",
+        "choice",
+        "number",
+        "boolean",
+        "comparator",
+        "polarity",
+        "valid_from",
+        "valid_until",
+        "time_precision",
+        "certainty",
+    )
+
     class Meta:
         ordering = ["id"]
         indexes = [
@@ -394,6 +410,17 @@ class Assertion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.predicate_id}({self.subject_id}) = {self.value_display}"
+
+    def claim(self) -> tuple:
+        """Return this assertion's claim, comparable with ``claim_of`` (related rows by id)."""
+        return tuple(
+            getattr(self, self._meta.get_field(name).attname) for name in self.CLAIM_FIELDS
+        )
+
+    @classmethod
+    def claim_of(cls, fields) -> tuple:
+        """Return the claim described by cleaned assertion ``fields`` (related rows by id)."""
+        return tuple(getattr(fields[name], "pk", fields[name]) for name in cls.CLAIM_FIELDS)
 
     @property
     def value(self):

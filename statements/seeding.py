@@ -164,31 +164,11 @@ def _to_datetime(value: Any, where: str) -> tuple[dt.datetime, bool]:
     raise SeedError(where, f"{value!r} is not a date or time")
 
 
-def _assertion_key(fields: Mapping[str, Any]) -> tuple:
-    """Return what makes two assertions the same, from cleaned fields or from a row."""
+def _assertion_key(fields: Mapping[str, Any] | Assertion) -> tuple:
+    """Return what makes two assertions the same, note included, from cleaned fields or a row."""
     if isinstance(fields, Assertion):
-        row = fields
-        fields = {name: getattr(row, name) for name in _KEY_FIELDS}
-        fields.update(predicate=row.predicate_id, subject=row.subject_id, object=row.object_id)
-    else:
-        fields = dict(fields)
-        for name in ("predicate", "subject", "object"):
-            fields[name] = fields[name].pk if fields[name] is not None else None
-    return tuple(fields[name] for name in ("predicate", "subject", "object", *_KEY_FIELDS))
-
-
-_KEY_FIELDS = (
-    "choice",
-    "number",
-    "boolean",
-    "comparator",
-    "polarity",
-    "valid_from",
-    "valid_until",
-    "time_precision",
-    "certainty",
-    "note",
-)
+        return (*fields.claim(), fields.note)
+    return (*Assertion.claim_of(fields), fields["note"])
 
 
 class _Loader:

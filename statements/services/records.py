@@ -114,39 +114,6 @@ def _full_clean(record: Statement | Evidence) -> None:
     record.full_clean(exclude=["created_by"])
 
 
-# The fields that make two assertions the same claim; ``note`` is commentary, not content.
-CONTENT_FIELDS = (
-    "predicate",
-    "subject",
-    "object",
-    "choice",
-    "number",
-    "boolean",
-    "comparator",
-    "polarity",
-    "valid_from",
-    "valid_until",
-    "time_precision",
-    "certainty",
-)
-
-
-def _content(values: Mapping[str, Any]) -> tuple:
-    """Return the comparable content of cleaned assertion fields (related rows by their pk)."""
-    return tuple(getattr(values[name], "pk", values[name]) for name in CONTENT_FIELDS)
-
-
-def _stored_content(assertion: Assertion) -> tuple:
-    return _content(
-        {
-            **{name: getattr(assertion, name) for name in CONTENT_FIELDS},
-            "predicate": assertion.predicate_id,
-            "subject": assertion.subject_id,
-            "object": assertion.object_id,
-        }
-    )
-
-
 def _replace_assertions(
     *, owner_field: str, owner: Statement | Evidence, assertions: Iterable[Mapping[str, Any]]
 ) -> list[int]:
@@ -174,12 +141,12 @@ def _replace_assertions(
         if assertion_id is not None:
             assertion = existing[assertion_id]
         else:
-            content = _content(fields)
+            content = Assertion.claim_of(fields)
             assertion = next(
                 (
                     candidate
                     for pk, candidate in existing.items()
-                    if pk not in claimed and _stored_content(candidate) == content
+                    if pk not in claimed and candidate.claim() == content
                 ),
                 None,
             )
