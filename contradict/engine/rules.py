@@ -154,7 +154,12 @@ def _range_text(low: float, high: float) -> str:
 
 
 class Rule:
-    """Base of the rules: subclasses set ``code``, ``kind``, ``scope`` and write ``_check``."""
+    """Base of the rules: subclasses set ``code``, ``kind``, ``scope`` and write ``_check``.
+
+    ``check`` keeps what every rule shares: one order for the pair, overlapping times, and for
+    the ``SAME_PREDICATE`` scope the same predicate and subject, so ``_check`` sees only pairs
+    its scope allows.
+    """
 
     code = ""
     kind = ""
@@ -168,6 +173,10 @@ class Rule:
             a, b = b, a
         if not overlaps(a.start, a.end, b.start, b.end):
             return None
+        if self.scope == SAME_PREDICATE and (
+            a.predicate.id != b.predicate.id or a.subject != b.subject
+        ):
+            return None  # what the scope promises, checked once for every rule that has it
         reason = self._check(a, b, world)
         if reason is None:
             return None
@@ -262,8 +271,6 @@ class PolarityRule(Rule):
     kind = "polarity"
 
     def _check(self, a: AssertionFact, b: AssertionFact, world: World) -> dict | None:
-        if a.predicate.id != b.predicate.id or a.subject != b.subject:
-            return None
         if a.affirmed == b.affirmed or not _same_value(a, b):
             return None
         return {"compared": ["polarity"], "predicate": a.predicate.slug, "subject": a.subject}
@@ -289,8 +296,6 @@ class ExclusiveValueRule(Rule):
 
     def _check(self, a: AssertionFact, b: AssertionFact, world: World) -> dict | None:
         predicate = a.predicate
-        if predicate.id != b.predicate.id or a.subject != b.subject:
-            return None
         if not predicate.single_valued or predicate.value_type not in (ENTITY, CHOICE, BOOLEAN):
             return None
         affirmed_a, value_a = effective(a)
@@ -340,8 +345,6 @@ class NumericRule(Rule):
 
     def _check(self, a: AssertionFact, b: AssertionFact, world: World) -> dict | None:
         predicate = a.predicate
-        if predicate.id != b.predicate.id or a.subject != b.subject:
-            return None
         if predicate.value_type != NUMBER or a.number is None or b.number is None:
             return None
         range_a, range_b = numeric_range(a), numeric_range(b)
