@@ -259,11 +259,14 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "statements.models.EvidenceKind",
         "ConflictKindEnum": "statements.models.ConflictKind",
         "ConflictStatusEnum": "statements.models.ConflictStatus",
+        "DisputeStatusEnum": "statements.models.DisputeStatus",
+        "VerdictEnum": "statements.models.Verdict",
+        "PairClassEnum": "statements.models.PairClass",
         "TimePrecisionEnum": "statements.models.TimePrecision",
         "ValueTypeEnum": "statements.models.ValueType",
         "ConditionOperatorEnum": "statements.models.ConditionOperator",
     },
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
 }
-# How many subject-range shards a full re-check is cut into (plus one for generic claims).
+# How many subject-range shards a full re-check is cut into.
 CONTRADICT_RECHECK_SHARDS = int(os.environ.get("CONTRADICT_RECHECK_SHARDS", "16"))

@@ -4,8 +4,8 @@ services.
 Statements and evidence are edited with their assertions inline; the record and its assertions
 are written by one service call (``statement_create`` / ``statement_update`` ...), so the
 admin finds conflicts exactly as the API and the seed loader do; a changed predicate or rule
-starts the same full re-check as theirs. Conflicts are derived data:
-curators review them (confirm or dismiss, with a note), they do not add or delete them.
+starts the same full re-check as theirs. Conflicts and disputes are derived data: curators give
+a dispute a verdict (``dispute_review``); they do not add or delete either.
 """
 
 from __future__ import annotations
@@ -14,25 +14,30 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Prefetch
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from statements.models import (
     Assertion,
     Conflict,
+    Dispute,
     Entity,
     Evidence,
     ExclusionRule,
+    Position,
     Predicate,
-    ReviewDecision,
     Source,
     Statement,
     ValueType,
+    Verdict,
 )
 from statements.services import (
     assertion_clean,
-    conflict_review,
+    assertion_delete,
+    assertion_save,
+    dispute_review,
     entity_save,
     evidence_create,
     evidence_delete,
@@ -45,7 +50,6 @@ from statements.services import (
     statement_delete,
     statement_update,
 )
-from statements.services.conflicts import conflicts_check_assertions, conflicts_forget_assertions
 from statements.services.records import EVIDENCE_FIELDS, STATEMENT_FIELDS
 
 # The form field that holds an assertion's value, by the predicate's value type.
@@ -56,6 +60,8 @@ VALUE_FIELD = {
     ValueType.BOOLEAN: "boolean",
 }
 ASSERTION_FIELDS = (*Assertion.CLAIM_FIELDS, "note")
+# The range's high bound is entered beside the number; ``value`` becomes [low, high].
+_RANGE_HIGH = "number_high"
 
 
 def excerpt(text: str, words: int = 14) -> str:
@@ -85,6 +91,10 @@ class AssertionForm(forms.ModelForm):
                 )
         data = {name: cleaned.get(name) for name in ASSERTION_FIELDS}
         data["value"] = cleaned.get(value_field)
+        if cleaned.get("comparator") == "between":
+            data["value"] = [cleaned.get("number"), cleaned.get(_RANGE_HIGH)]
+        elif cleaned.get(_RANGE_HIGH) is not None:
+            self.add_error(_RANGE_HIGH, "Only a range (comparator between) has a high bound.")
         try:
             assertion_clean(data=data)
         except ValidationError as error:
@@ -99,7 +109,7 @@ class AssertionForm(forms.ModelForm):
         data = {
             name: self.cleaned_data.get(name)
             for name in ASSERTION_FIELDS
-            if name not in VALUE_FIELD.values()
+            if name not in VALUE_FIELD.values() and name != _RANGE_HIGH
         }
         data["value"] = self.cleaned_data["value"]
         if self.instance.pk:
@@ -153,17 +163,15 @@ class AssertionAdmin(ForgetsConflictsMixin, SimpleHistoryAdmin):
         return str(obj.statement or obj.evidence)
 
     def save_model(self, request, obj, form, change):
-        # The form checked the value with assertion_clean; the conflicts follow the change.
-        super().save_model(request, obj, form, change)
-        conflicts_check_assertions(assertion_ids=[obj.pk])
+        # The form checked the value with assertion_clean; the service finds its position.
+        assertion_save(assertion=obj)
 
     def delete_model(self, request, obj):
-        conflicts_forget_assertions(assertion_ids=[obj.pk])
-        super().delete_model(request, obj)
+        assertion_delete(assertion=obj)
 
     def delete_queryset(self, request, queryset):
-        conflicts_forget_assertions(assertion_ids=list(queryset.values_list("pk", flat=True)))
-        super().delete_queryset(request, queryset)
+        for assertion in queryset:
+            assertion_delete(assertion=assertion)
 
 
 # --- Statements and evidence: the record and its assertions in one service call ---
@@ -426,83 +434,11 @@ class ExclusionRuleAdmin(CatalogueAdmin):
         return f"{obj.right_predicate} {obj.get_right_operator_display()} {obj.right_value}"
 
 
-# --- Conflicts: reviewed, never added or deleted by hand ---
+# --- Disputes and their conflicts: derived, never added or deleted by hand ---
 
 
-class ConflictReviewForm(forms.ModelForm):
-    decision = forms.ChoiceField(
-        choices=[("", "Leave as it is"), *ReviewDecision.choices[1:]], required=False
-    )
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-
-    class Meta:
-        model = Conflict
-        fields: list[str] = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["note"].initial = self.instance.review_note
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("decision") and cleaned.get("note") != self.instance.review_note:
-            if not self.instance.review_decision:
-                self.add_error("decision", "Confirm or dismiss the conflict to save a note.")
-            else:
-                cleaned["decision"] = self.instance.review_decision
-        return cleaned
-
-
-def _side(assertion: Assertion) -> str:
-    if assertion.statement_id:
-        return f"{assertion.statement.speaker}: {excerpt(assertion.statement.quote, 10)}"
-    return f"{assertion.evidence} ({assertion.evidence.grade})"
-
-
-@admin.register(Conflict)
-class ConflictAdmin(SimpleHistoryAdmin):
-    form = ConflictReviewForm
-    list_display = ["__str__", "rule", "kind", "pair_class", "status", "score", "sides"]
-    list_filter = ["status", "kind", "pair_class", "rule"]
-    search_fields = [
-        "explanation",
-        "assertion_a__statement__quote",
-        "assertion_b__statement__quote",
-        "assertion_a__statement__speaker__name",
-        "assertion_b__statement__speaker__name",
-        "assertion_a__evidence__title",
-        "assertion_b__evidence__title",
-    ]
-    readonly_fields = [
-        "rule",
-        "kind",
-        "pair_class",
-        "score",
-        "status",
-        "explanation",
-        "side_a",
-        "side_b",
-        "review_decision",
-        "reviewed_by",
-        "reviewed_at",
-        "detected_at",
-        "retracted_at",
-    ]
-    fieldsets = [
-        (None, {"fields": ["explanation", "side_a", "side_b"]}),
-        ("Finding", {"fields": [("rule", "kind", "pair_class"), ("score", "status")]}),
-        ("Review", {"fields": ["decision", "note", ("review_decision", "reviewed_by")]}),
-        ("Times", {"fields": [("detected_at", "reviewed_at", "retracted_at")]}),
-    ]
-    actions = ["confirm", "dismiss"]
-
-    def get_queryset(self, request):
-        related = [
-            f"assertion_{side}__{path}"
-            for side in "ab"
-            for path in ("statement__speaker", "evidence", "predicate", "subject")
-        ]
-        return super().get_queryset(request).select_related(*related, "reviewed_by")
+class DerivedAdmin(SimpleHistoryAdmin):
+    """Derived rows: no add, no delete, and no Revert in their history."""
 
     def has_add_permission(self, request):
         return False
@@ -510,43 +446,190 @@ class ConflictAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="between")
-    def sides(self, obj: Conflict) -> str:
-        return f"{_side(obj.assertion_a)} / {_side(obj.assertion_b)}"
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        extra_context = {**(extra_context or {}), "revert_disabled": True}
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
-    @admin.display(description="first side")
-    def side_a(self, obj: Conflict) -> str:
-        return f"{_side(obj.assertion_a)}: {obj.assertion_a}"
 
-    @admin.display(description="second side")
-    def side_b(self, obj: Conflict) -> str:
-        return f"{_side(obj.assertion_b)}: {obj.assertion_b}"
+@admin.register(Conflict)
+class ConflictAdmin(DerivedAdmin):
+    list_display = ["__str__", "rule_names", "pair_class_names", "status", "score", "dispute"]
+    list_filter = ["status"]
+    search_fields = ["explanation"]
+    readonly_fields = [
+        "position_a",
+        "position_b",
+        "rule_names",
+        "pair_class_names",
+        "score",
+        "status",
+        "explanation",
+        "reasons",
+        "supporter_pairs",
+        "detected_at",
+        "retracted_at",
+    ]
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        related = [f"position_{side}__{path}" for side in "ab" for path in _POSITION_JOINS]
+        return super().get_queryset(request).select_related(*related, "position_a__dispute")
+
+    @admin.display(description="rules")
+    def rule_names(self, obj: Conflict) -> str:
+        return ", ".join(obj.rule_list)
+
+    @admin.display(description="pair classes")
+    def pair_class_names(self, obj: Conflict) -> str:
+        return ", ".join(name.replace("_", " ") for name in obj.pair_class_list)
+
+    @admin.display(description="dispute")
+    def dispute(self, obj: Conflict) -> str:
+        return str(obj.position_a.dispute or "")
+
+
+_POSITION_JOINS = ("predicate", "subject", "object")
+
+
+class DisputeReviewForm(forms.ModelForm):
+    """The verdict: which position the record supports, unresolved, or no contradiction."""
+
+    new_verdict = forms.ChoiceField(
+        label="Verdict",
+        choices=[("", "Keep the verdict as it is"), *Verdict.choices[1:]],
+        required=False,
+    )
+    supported_position = forms.ModelChoiceField(
+        queryset=Position.objects.none(), required=False, label="Position the record supports"
+    )
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    class Meta:
+        model = Dispute
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        positions = Position.objects.filter(dispute=self.instance).select_related(*_POSITION_JOINS)
+        self.fields["supported_position"].queryset = positions
+        self.fields["note"].initial = self.instance.verdict_note
+        self.fields["new_verdict"].initial = self.instance.verdict
+        self.fields["supported_position"].initial = self.instance.verdict_position_id
+
+    def clean(self):
+        cleaned = super().clean()
+        verdict = cleaned.get("new_verdict")
+        position = cleaned.get("supported_position")
+        if not verdict and cleaned.get("note") != self.instance.verdict_note:
+            if not self.instance.verdict:
+                self.add_error("new_verdict", "Give a verdict to save a note.")
+            verdict = cleaned["new_verdict"] = self.instance.verdict
+        if verdict and verdict != Verdict.SUPPORTED:
+            cleaned["supported_position"] = None
+        elif verdict == Verdict.SUPPORTED and position is None:
+            self.add_error("supported_position", "Name the position the record supports.")
+        return cleaned
+
+
+@admin.register(Dispute)
+class DisputeAdmin(DerivedAdmin):
+    form = DisputeReviewForm
+    list_display = ["title", "status", "verdict", "score", "position_count", "last_activity_at"]
+    list_filter = ["status", "verdict"]
+    search_fields = ["title", "positions__supporters__statement__quote"]
+    readonly_fields = [
+        "title",
+        "status",
+        "score",
+        "verdict",
+        "verdict_position",
+        "reviewed_by",
+        "reviewed_at",
+        "reopened_because",
+        "positions_table",
+        "last_activity_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", ("status", "score"), "reopened_because", "positions_table"]}),
+        (
+            "Verdict",
+            {
+                "fields": [
+                    ("verdict", "verdict_position", "reviewed_by", "reviewed_at"),
+                    "new_verdict",
+                    "supported_position",
+                    "note",
+                ]
+            },
+        ),
+    ]
+    actions = ["mark_unresolved", "mark_not_a_contradiction"]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).annotate(position_total=Count("positions", distinct=True))
+        )
+
+    @admin.display(description="positions", ordering="position_total")
+    def position_count(self, obj: Dispute) -> int:
+        return obj.position_total
+
+    @admin.display(description="positions and who holds them")
+    def positions_table(self, obj: Dispute) -> str:
+        supporters = Assertion.objects.select_related(
+            "statement__speaker", "statement__source", "evidence__source"
+        ).order_by("id")
+        positions = (
+            Position.objects.filter(dispute=obj)
+            .select_related(*_POSITION_JOINS)
+            .prefetch_related(Prefetch("supporters", queryset=supporters))
+        )
+        rows = []
+        for position in positions:
+            held = format_html_join(
+                "", "<li>{}</li>", ((_supporter_text(a),) for a in position.supporters.all())
+            )
+            rows.append((position, held))
+        return format_html(
+            "<ol>{}</ol>",
+            format_html_join("", "<li><strong>{}</strong><ul>{}</ul></li>", rows),
+        )
 
     def save_model(self, request, obj, form, change):
-        decision = form.cleaned_data.get("decision")
-        if decision:
-            conflict_review(
-                conflict=obj,
-                decision=decision,
+        verdict = form.cleaned_data.get("new_verdict")
+        if verdict:
+            dispute_review(
+                dispute=obj,
+                verdict=verdict,
+                position=form.cleaned_data.get("supported_position"),
                 note=form.cleaned_data["note"],
                 reviewer=request.user,
             )
 
-    def _review(self, request, queryset, decision: str) -> None:
-        for conflict in queryset:
-            conflict_review(
-                conflict=conflict,
-                decision=decision,
-                note=conflict.review_note,
-                reviewer=request.user,
+    def _review(self, request, queryset, verdict: str) -> None:
+        for dispute in queryset:
+            dispute_review(
+                dispute=dispute, verdict=verdict, note=dispute.verdict_note, reviewer=request.user
             )
-        label = ReviewDecision(decision).label.lower()
-        self.message_user(request, f"{len(queryset)} conflict(s) {label}.", messages.SUCCESS)
+        label = Verdict(verdict).label.lower()
+        self.message_user(request, f"{len(queryset)} dispute(s): {label}.", messages.SUCCESS)
 
-    @admin.action(description="Confirm the selected conflicts", permissions=["change"])
-    def confirm(self, request, queryset):
-        self._review(request, queryset, ReviewDecision.CONFIRMED)
+    @admin.action(description="Mark as a real contradiction, unresolved", permissions=["change"])
+    def mark_unresolved(self, request, queryset):
+        self._review(request, queryset, Verdict.UNRESOLVED)
 
-    @admin.action(description="Dismiss the selected conflicts", permissions=["change"])
-    def dismiss(self, request, queryset):
-        self._review(request, queryset, ReviewDecision.DISMISSED)
+    @admin.action(description="Mark as not a real contradiction", permissions=["change"])
+    def mark_not_a_contradiction(self, request, queryset):
+        self._review(request, queryset, Verdict.NOT_A_CONTRADICTION)
+
+
+def _supporter_text(assertion: Assertion) -> str:
+    hedge = "" if assertion.certainty == "asserted" else f" ({assertion.certainty})"
+    if assertion.statement_id:
+        statement = assertion.statement
+        return (
+            f"{statement.speaker}, {statement.said_at:%d %b %Y}{hedge}: "
+            f"“{excerpt(statement.quote, 16)}” — {statement.source}"
+        )
+    evidence = assertion.evidence
+    return f"{evidence} (evidence graded {evidence.grade}){hedge} — {evidence.source}"

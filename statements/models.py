@@ -300,6 +300,7 @@ class Comparator(models.TextChoices):
     AT_LEAST = "at_least", "at least"
     AT_MOST = "at_most", "at most"
     ABOUT = "about", "about"
+    BETWEEN = "between", "between"
 
 
 class Polarity(models.TextChoices):
@@ -311,6 +312,54 @@ class Certainty(models.TextChoices):
     ASSERTED = "asserted", "asserted"
     LIKELY = "likely", "likely"
     POSSIBLE = "possible", "possible"
+
+
+class Position(models.Model):
+    """A claim held by one or more supporters: the assertions that say exactly the same thing.
+
+    Five outlets repeating "the mall was non-functioning" are five assertions and one position.
+    ``key`` is the SHA-256 of the claim (``statements.services.positions.position_key``): the
+    predicate, subject, value, comparator, polarity and time, certainty and notes aside. The
+    rule engine compares positions, never their supporters one by one. ``dispute`` is the
+    disputed question the position is part of, if its claim clashes with another.
+    """
+
+    key = models.CharField(max_length=64, unique=True, editable=False)
+    predicate = models.ForeignKey(Predicate, on_delete=models.PROTECT, related_name="positions")
+    subject = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="positions")
+    object = models.ForeignKey(
+        Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="object_positions"
+    )
+    choice = models.CharField(max_length=100, blank=True)
+    number = models.FloatField(null=True, blank=True)
+    number_high = models.FloatField(null=True, blank=True)
+    boolean = models.BooleanField(null=True, blank=True)
+    comparator = models.CharField(
+        max_length=10, choices=Comparator.choices, default=Comparator.EXACTLY
+    )
+    polarity = models.CharField(max_length=10, choices=Polarity.choices, default=Polarity.AFFIRMED)
+    valid_from = models.DateTimeField(null=True, blank=True)
+    valid_until = models.DateTimeField(null=True, blank=True)
+    time_precision = models.CharField(
+        max_length=10, choices=TimePrecision.choices, default=TimePrecision.DAY
+    )
+    dispute = models.ForeignKey(
+        "Dispute", null=True, blank=True, on_delete=models.SET_NULL, related_name="positions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            # Blocking keys, as on assertions: the re-check scans positions, not supporters.
+            models.Index(fields=["subject", "predicate", "id"], name="position_subject_pred"),
+            models.Index(fields=["predicate", "object"], name="position_pred_object"),
+        ]
+
+    def __str__(self) -> str:
+        from statements.text import position_text
+
+        return position_text(self)
 
 
 class Assertion(models.Model):
@@ -334,6 +383,9 @@ class Assertion(models.Model):
     )
     choice = models.CharField(max_length=100, blank=True)
     number = models.FloatField(null=True, blank=True)
+    number_high = models.FloatField(
+        null=True, blank=True, help_text="The high bound of a range (comparator between)."
+    )
     boolean = models.BooleanField(null=True, blank=True)
     comparator = models.CharField(
         max_length=10, choices=Comparator.choices, default=Comparator.EXACTLY
@@ -344,27 +396,32 @@ class Assertion(models.Model):
     time_precision = models.CharField(
         max_length=10, choices=TimePrecision.choices, default=TimePrecision.DAY
     )
+    position = models.ForeignKey(
+        Position, on_delete=models.PROTECT, related_name="supporters", editable=False
+    )
     certainty = models.CharField(
         max_length=10, choices=Certainty.choices, default=Certainty.ASSERTED
     )
     note = models.TextField(blank=True)
     history = HistoricalRecords()
 
-    # The fields that make two assertions the same claim; ``note`` is commentary, not content.
-    CLAIM_FIELDS = (
+    # The fields that make two assertions the same claim, and so one position.
+    POSITION_FIELDS = (
         "predicate",
         "subject",
         "object",
         "choice",
         "number",
+        "number_high",
         "boolean",
         "comparator",
         "polarity",
         "valid_from",
         "valid_until",
         "time_precision",
-        "certainty",
     )
+    # What a record's assertion says: its position and how sure it is (``note`` is commentary).
+    CLAIM_FIELDS = (*POSITION_FIELDS, "certainty")
 
     class Meta:
         ordering = ["id"]
@@ -401,6 +458,17 @@ class Assertion(models.Model):
                 condition=Q(comparator__in=Comparator.values), name="assertion_comparator_valid"
             ),
             models.CheckConstraint(
+                # A range has both bounds, low first; nothing else has a high bound.
+                condition=Q(
+                    comparator=Comparator.BETWEEN,
+                    number__isnull=False,
+                    number_high__isnull=False,
+                    number__lte=F("number_high"),
+                )
+                | (~Q(comparator=Comparator.BETWEEN) & Q(number_high__isnull=True)),
+                name="assertion_range_bounds",
+            ),
+            models.CheckConstraint(
                 condition=Q(polarity__in=Polarity.values), name="assertion_polarity_valid"
             ),
             models.CheckConstraint(
@@ -409,7 +477,9 @@ class Assertion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.predicate_id}({self.subject_id}) = {self.value_display}"
+        from statements.text import position_text
+
+        return position_text(self)
 
     def claim(self) -> tuple:
         """Return this assertion's claim, comparable with ``claim_of`` (related rows by id)."""
@@ -424,24 +494,24 @@ class Assertion(models.Model):
 
     @property
     def value(self):
-        """Return the value from the column that holds it."""
+        """Return the value from the column that holds it (a range as ``[low, high]``)."""
         if self.object_id is not None:
             return self.object
         if self.choice:
             return self.choice
         if self.number is not None:
+            if self.comparator == Comparator.BETWEEN:
+                return [self.number, self.number_high]
             return self.number
         return self.boolean
 
     @property
     def value_display(self) -> str:
-        value = self.value
-        text = str(value) if value is not None else "?"
-        if self.number is not None and self.comparator != Comparator.EXACTLY:
-            text = f"{Comparator(self.comparator).label} {text}"
-        if self.polarity == Polarity.DENIED:
-            text = f"not {text}"
-        return text
+        """Return the value in words: "operational", "about 1,000", "not Amstor shopping mall"."""
+        from statements.text import value_text
+
+        text = value_text(self)
+        return f"not {text}" if self.polarity == Polarity.DENIED else text
 
 
 class ConflictKind(models.TextChoices):
@@ -462,46 +532,46 @@ class PairClass(models.TextChoices):
 
 class ConflictStatus(models.TextChoices):
     OPEN = "open", "Open"
-    CONFIRMED = "confirmed", "Confirmed"
-    DISMISSED = "dismissed", "Dismissed"
     RETRACTED = "retracted", "Retracted"
 
 
-class ReviewDecision(models.TextChoices):
-    NONE = "", "Not reviewed"
-    CONFIRMED = "confirmed", "Confirmed"
-    DISMISSED = "dismissed", "Dismissed"
+def tag_list(tags: str) -> list[str]:
+    """Return the items of a ``,a,b,`` tag column (kept so one LIKE filters on any item)."""
+    return [tag for tag in tags.split(",") if tag]
+
+
+def tag_text(items) -> str:
+    """Return ``items`` as a ``,a,b,`` tag column."""
+    return "," + ",".join(items) + "," if items else ""
 
 
 class Conflict(models.Model):
-    """A flagged pair of assertions that cannot both be true. Derived data.
+    """Two positions that cannot both be true, with every rule that sees it. Derived data.
 
-    ``assertion_a`` has the smaller id, so a pair has one order; the fingerprint (rule code and
-    both ids) makes a re-check an upsert. ``status`` is what readers filter on; the review
-    decision is kept apart so that a retracted conflict that clashes again comes back as it was
-    reviewed.
+    One row per pair of positions (``position_a`` has the smaller id), so a re-check is an
+    upsert and two rules seeing one contradiction make one conflict. ``rules`` and
+    ``pair_classes`` are tag columns (",polarity,exclusive_value,") so a filter is one LIKE on
+    any database; ``reasons`` keeps each rule's own reason. ``block_subject`` is the subject
+    whose re-check owns the pair (the generic claim's subject for a generic one), so shards of
+    a re-check never share a conflict. Reviews are given to the dispute, not to its conflicts.
     """
 
-    fingerprint = models.CharField(max_length=64, unique=True, editable=False)
-    assertion_a = models.ForeignKey(Assertion, on_delete=models.CASCADE, related_name="+")
-    assertion_b = models.ForeignKey(Assertion, on_delete=models.CASCADE, related_name="+")
-    rule = models.CharField(max_length=50, db_index=True, help_text="Code of the rule that fired.")
-    kind = models.CharField(max_length=20, choices=ConflictKind.choices, db_index=True)
-    pair_class = models.CharField(max_length=25, choices=PairClass.choices, db_index=True)
+    position_a = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="+")
+    position_b = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="+")
+    block_subject = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+")
+    rules = models.CharField(
+        max_length=200, db_index=True, default="", help_text="Codes of the rules."
+    )
+    reasons = models.JSONField(default=list, help_text="Each rule's reason, in rule order.")
+    pair_classes = models.CharField(
+        max_length=200, default="", help_text="Kinds of supporter pair."
+    )
+    supporter_pairs = models.JSONField(default=list, help_text="The supporter pairs, grouped.")
     explanation = models.TextField()
-    reason = models.JSONField(default=dict, help_text="The fields and values compared.")
     score = models.FloatField(db_index=True)
     status = models.CharField(
         max_length=10, choices=ConflictStatus.choices, default=ConflictStatus.OPEN, db_index=True
     )
-    review_decision = models.CharField(
-        max_length=10, choices=ReviewDecision.choices, default=ReviewDecision.NONE, blank=True
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_note = models.TextField(blank=True)
     detected_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     retracted_at = models.DateTimeField(null=True, blank=True)
@@ -511,10 +581,10 @@ class Conflict(models.Model):
         ordering = ["-score", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["assertion_a", "assertion_b", "rule"], name="conflict_one_per_pair_and_rule"
+                fields=["position_a", "position_b"], name="conflict_one_per_position_pair"
             ),
             models.CheckConstraint(
-                condition=Q(assertion_a__lt=F("assertion_b")), name="conflict_pair_ordered"
+                condition=Q(position_a__lt=F("position_b")), name="conflict_pair_ordered"
             ),
             models.CheckConstraint(
                 condition=Q(score__gte=0, score__lte=1), name="conflict_score_between_0_and_1"
@@ -522,18 +592,95 @@ class Conflict(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=ConflictStatus.values), name="conflict_status_valid"
             ),
-            models.CheckConstraint(
-                # A live conflict shows its review; only a retracted one may differ from it.
-                condition=Q(status=ConflictStatus.RETRACTED)
-                | Q(status=ConflictStatus.OPEN, review_decision="")
-                | Q(status=F("review_decision")),
-                name="conflict_status_matches_review",
-            ),
         ]
-        indexes = [models.Index(fields=["assertion_b"], name="conflict_assertion_b")]
+        indexes = [
+            models.Index(fields=["position_b"], name="conflict_position_b"),
+            models.Index(fields=["block_subject", "status"], name="conflict_block_subject"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.rule}: {self.assertion_a_id} vs {self.assertion_b_id}"
+        return f"{self.position_a} vs {self.position_b}"
+
+    @property
+    def rule_list(self) -> list[str]:
+        return tag_list(self.rules)
+
+    @property
+    def pair_class_list(self) -> list[str]:
+        return tag_list(self.pair_classes)
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    REVIEWED = "reviewed", "Reviewed"
+    DISMISSED = "dismissed", "Dismissed"
+    RETRACTED = "retracted", "Retracted"
+
+
+class Verdict(models.TextChoices):
+    NONE = "", "No verdict yet"
+    SUPPORTED = "supported", "The record supports one position"
+    UNRESOLVED = "unresolved", "A real contradiction, unresolved"
+    NOT_A_CONTRADICTION = "not_a_contradiction", "Not a real contradiction"
+
+
+class Dispute(models.Model):
+    """A disputed question: the positions that conflicts link, directly or through others.
+
+    Derived from the conflicts (``statements.services.disputes``) but reviewed by curators: a
+    verdict says which position the record supports, that the question is unresolved, or that
+    it is no real contradiction. ``reviewed_positions`` are the keys of the positions the verdict
+    was given on: while they stay the positions, the verdict holds through edits and re-checks;
+    a new position re-opens the dispute and ``reopened_because`` says which.
+    """
+
+    title = models.CharField(max_length=300)
+    score = models.FloatField(db_index=True, default=0)
+    status = models.CharField(
+        max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.OPEN, db_index=True
+    )
+    pair_classes = models.CharField(max_length=200, blank=True)
+    rules = models.CharField(max_length=200, blank=True)
+    time_start = models.DateTimeField(null=True, blank=True)
+    time_end = models.DateTimeField(null=True, blank=True)
+    verdict = models.CharField(
+        max_length=20, choices=Verdict.choices, default=Verdict.NONE, blank=True
+    )
+    verdict_position = models.ForeignKey(
+        Position, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verdict_note = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_positions = models.JSONField(default=list, blank=True, editable=False)
+    reopened_because = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_activity_at = models.DateTimeField(db_index=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-score", "-last_activity_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=1), name="dispute_score_between_0_and_1"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=DisputeStatus.values), name="dispute_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(verdict__in=Verdict.values), name="dispute_verdict_valid"
+            ),
+            models.CheckConstraint(
+                # Only a verdict for one position names one.
+                condition=Q(verdict=Verdict.SUPPORTED) | Q(verdict_position__isnull=True),
+                name="dispute_verdict_position_only_when_supported",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class RecheckStatus(models.TextChoices):

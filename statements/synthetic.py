@@ -27,11 +27,13 @@ from statements.models import (
     EntityKind,
     Evidence,
     ExclusionRule,
+    Position,
     Predicate,
     Source,
     Statement,
     ValueType,
 )
+from statements.services.positions import position_key
 
 PREFIX = "syn"
 BATCH = 20_000
@@ -150,6 +152,8 @@ class CorpusGenerator:
         self.random = random.Random(shape.seed)
         self.progress = progress
         self.report = CorpusReport()
+        # Each distinct claim and the id of its position, filled while assertions stream.
+        self.positions: dict[tuple, int] = {}
 
     # --- catalogue -----------------------------------------------------------------------
     def _entities(self) -> None:
@@ -292,6 +296,7 @@ class CorpusGenerator:
     def _assertion_rows(self, owners: Iterator[tuple[str, int]]) -> Iterator[tuple]:
         shape, rnd = self.shape, self.random
         ids = _Ids(Assertion)
+        position_ids = _Ids(Position)
         subjects, predicates, weights = self.subjects, self.predicates, self.predicate_weights
         favoured = random.Random(shape.seed).choices(predicates, weights, k=997)
         # Each subject is talked about on a few days; assertions on the same day can clash.
@@ -319,21 +324,32 @@ class CorpusGenerator:
                 if spec.value_type == ValueType.NUMBER and rnd.random() < 0.3:
                     comparator = rnd.choice(("at_least", "at_most", "about"))
             day = EPOCH + timedelta(days=(subject_index * 7 + rnd.randrange(3)) % 1500)
+            obj, choice, number, boolean = value
+            claim = (spec.id, subject, obj, choice, number, None, boolean, comparator, polarity)
+            claim = (*claim, day, day, "day")
+            position = self.positions.get(claim)
+            if position is None:
+                position = self.positions[claim] = position_ids.take(1)[0]
             yield (
                 assertion_id,
                 owner_id if owner_kind == "statement" else None,
                 owner_id if owner_kind == "evidence" else None,
-                spec.id,
-                subject,
-                *value,
-                comparator,
-                polarity,
-                day,
-                day,
-                "day",
+                *claim[:12],
+                position,
                 rnd.choice(("asserted", "asserted", "likely", "possible")),
                 "",
             )
+
+    def _position_rows(self) -> Iterator[tuple]:
+        """Yield the positions the assertions named, keyed as ``positions_assign`` keys them."""
+        now = timezone.now()
+        columns = ("predicate_id", "subject_id", "object_id", "choice", "number")
+        columns += ("number_high", "boolean", "comparator", "polarity", "valid_from")
+        columns += ("valid_until", "time_precision")
+        for claim, position_id in self.positions.items():
+            key = position_key(dict(zip(columns, claim, strict=True)))
+            yield (position_id, key, *claim, None, now)
+        self.positions.clear()
 
     # --- records -------------------------------------------------------------------------
     def _owners(self) -> Iterator[tuple[str, int]]:
@@ -431,6 +447,12 @@ class CorpusGenerator:
         self.report.assertions = _insert(
             Assertion, columns, self._assertion_rows(self._owners()), on_batch=self.progress
         )
-        _reset_sequences([Entity, Statement, Evidence, Assertion])
-        _analyze([Entity, Entity.categories.through, Statement, Evidence, Assertion])
+        # The assertions name their positions already; foreign keys are checked at commit.
+        _insert(
+            Position,
+            [f.column for f in Position._meta.concrete_fields],
+            self._position_rows(),
+        )
+        _reset_sequences([Entity, Statement, Evidence, Position, Assertion])
+        _analyze([Entity, Entity.categories.through, Statement, Evidence, Position, Assertion])
         return self.report

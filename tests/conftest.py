@@ -6,10 +6,11 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from statements.models import Conflict, ConflictStatus
+from statements.models import Assertion, Conflict, ConflictStatus
 from statements.seeding import seed_load
 from statements.services.accounts import curator_create
 
@@ -46,9 +47,34 @@ def seeded_module(django_db_setup, django_db_blocker):
         record_empty()
 
 
-def live_conflicts(**filters):
-    """Return the conflicts on record that are not retracted, filtered by ``filters``."""
-    return Conflict.objects.exclude(status=ConflictStatus.RETRACTED).filter(**filters)
+# What the seed gives: conflicts between positions, and the disputed questions they make.
+SEED_CONFLICTS = 11
+SEED_DISPUTES = 7
+
+
+def held_by(ref: str) -> Q:
+    """Return the condition "either position is held by the statement or evidence ``ref``"."""
+    positions = Assertion.objects.filter(Q(statement__ref=ref) | Q(evidence__ref=ref))
+    ids = positions.values("position_id")
+    return Q(position_a__in=ids) | Q(position_b__in=ids)
+
+
+def with_tags(queryset, *, rule=None, pair_class=None):
+    """Return ``queryset`` (conflicts or disputes) seen by ``rule`` / with ``pair_class``."""
+    if rule is not None:
+        queryset = queryset.filter(rules__contains=f",{rule},")
+    if pair_class is not None:
+        queryset = queryset.filter(pair_classes__contains=f",{pair_class},")
+    return queryset
+
+
+def live_conflicts(*, rule=None, pair_class=None, ref=None, **filters):
+    """Return the live conflicts, filtered by ``filters``, a rule, a pair class and a record
+    (``ref``) holding either side."""
+    conflicts = Conflict.objects.exclude(status=ConflictStatus.RETRACTED).filter(**filters)
+    if ref is not None:
+        conflicts = conflicts.filter(held_by(ref))
+    return with_tags(conflicts, rule=rule, pair_class=pair_class)
 
 
 def record_empty() -> None:

@@ -7,10 +7,12 @@ Blocks:
 - a generic claim (denied, about a category) and the instances of its category whose subject
   is the claim's subject or part of it.
 
-A full re-check streams narrow *scan rows* ordered by (subject, predicate), so one subject's
+The facts are positions: a claim repeated by a thousand supporters is one fact here, so the
+cost of a block grows with the distinct claims in it, never with who repeats them.
+
+A full re-check streams narrow ``ScanRow``s ordered by (subject, predicate), so one subject's
 rows arrive together; ``Screen`` keeps only the rows of a subject that could take part in a
-finding, cheaply, before any fact is built. The layout of a scan row is
-``SCAN_FIELDS``; the app reads exactly those columns.
+finding, cheaply, before any fact is built.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import combinations, groupby
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 
 from contradict.engine.facts import (
     ENTITY,
@@ -27,6 +29,7 @@ from contradict.engine.facts import (
     ExclusionFact,
     Finding,
     PredicateFact,
+    ScanRow,
     World,
 )
 from contradict.engine.rules import (
@@ -38,18 +41,7 @@ from contradict.engine.rules import (
     effective,
 )
 
-SCAN_FIELDS = (
-    "id",
-    "subject",
-    "predicate",
-    "object",
-    "choice",
-    "number",
-    "boolean",
-    "comparator",
-    "polarity",
-)
-_ROW_PREDICATE = itemgetter(2)
+_ROW_PREDICATE = attrgetter("predicate")
 _NONE: frozenset[int] = frozenset()
 
 
@@ -86,13 +78,13 @@ class Screen:
         self.partners = exclusion_partners(self.exclusions)
         self.partnered = frozenset(self.partners)
 
-    def candidates(self, rows: Sequence[tuple]) -> list[tuple] | None:
+    def candidates(self, rows: Sequence[ScanRow]) -> list[ScanRow] | None:
         """Return the rows of one subject (ordered by predicate) that may clash, or ``None``."""
         if len(rows) < 2:
             return None
         # The common case, decided on sets: every predicate of the subject makes one claim
-        # (however many rows repeat it) and no two of its predicates are exclusion partners.
-        claims = {row[2:9] for row in rows}
+        # (at however many times) and no two of its predicates are exclusion partners.
+        claims = {(row.predicate, *row.claim) for row in rows}
         present = {claim[0] for claim in claims}
         paired = False
         if not self.partnered.isdisjoint(present):
@@ -104,13 +96,13 @@ class Screen:
         if len(claims) == len(present) and not paired:
             return None
         runs = {predicate: list(run) for predicate, run in groupby(rows, _ROW_PREDICATE)}
-        kept: dict[int, tuple] = {}
+        kept: dict[int, ScanRow] = {}
         for predicate_id, run in runs.items():
-            if len(run) < 2 or len({row[3:9] for row in run}) < 2:
+            if len(run) < 2 or len({row.claim for row in run}) < 2:
                 continue
             predicate = self.predicates[predicate_id]
             if any(rule.screen(predicate, run) for rule in self.rules):
-                kept.update((row[0], row) for row in run)
+                kept.update((row.id, row) for row in run)
         if paired:
             for exclusion in self.exclusions:
                 left = runs.get(exclusion.left.predicate)
@@ -119,29 +111,37 @@ class Screen:
                     continue
                 lefts = [row for row in left if self._holds(exclusion.left, row)]
                 rights = [row for row in right if self._holds(exclusion.right, row)]
-                if lefts and rights and (len({r[0] for r in lefts + rights}) > 1):
-                    kept.update((row[0], row) for row in lefts + rights)
+                if lefts and rights and (len({r.id for r in lefts + rights}) > 1):
+                    kept.update((row.id, row) for row in lefts + rights)
         return list(kept.values()) if len(kept) > 1 else None
 
-    def _holds(self, condition: Condition, row: tuple) -> bool:
-        predicate = self.predicates[row[2]]
+    def _holds(self, condition: Condition, row: ScanRow) -> bool:
         fact = AssertionFact(
-            id=row[0],
-            predicate=predicate,
-            subject=row[1],
-            object=row[3],
-            choice=row[4] or None,
-            number=row[5],
-            boolean=row[6],
-            comparator=row[7],
-            affirmed=row[8] == "affirmed",
+            id=row.id,
+            predicate=self.predicates[row.predicate],
+            subject=row.subject,
+            object=row.object,
+            choice=row.choice or None,
+            number=row.number,
+            boolean=row.boolean,
+            comparator=row.comparator,
+            number_high=row.number_high,
+            affirmed=row.polarity == "affirmed",
         )
         return effective(fact)[0] and condition_holds(condition, fact)
 
 
 def signature(fact: AssertionFact) -> tuple:
     """Return what makes two claims of one predicate and subject the same claim."""
-    return (fact.object, fact.choice, fact.number, fact.boolean, fact.comparator, fact.affirmed)
+    return (
+        fact.object,
+        fact.choice,
+        fact.number,
+        fact.boolean,
+        fact.comparator,
+        fact.number_high,
+        fact.affirmed,
+    )
 
 
 def pair_scope(a: AssertionFact, b: AssertionFact, partners: dict[int, frozenset[int]]) -> set:
@@ -190,12 +190,14 @@ def compare_block(
 ) -> list[Finding]:
     """Return the findings among one subject's facts (same-predicate and exclusion rules).
 
-    Facts that make the very same claim are compared once as a group against the others, never
-    among themselves.
+    Facts that make the same claim at different times are compared as a group against the
+    others, never among themselves (the same claim never clashes with itself).
     """
     findings: list[Finding] = []
     block_rules = [rule for rule in rules if rule.scope in (SAME_PREDICATE, EXCLUSION)]
-    same_rules = [rule for rule in block_rules if rule.scope == SAME_PREDICATE]
+    # Generic rules too: a generic claim and an instance on one subject meet here as well as in
+    # the generic pass, and both must see every rule, or the two would write different rules.
+    same_rules = [rule for rule in rules if rule.scope in (SAME_PREDICATE, GENERIC)]
     by_predicate: dict[int, list[AssertionFact]] = defaultdict(list)
     for fact in facts:
         by_predicate[fact.predicate.id].append(fact)
@@ -258,6 +260,33 @@ def _run(rules: Sequence[Rule], a: AssertionFact, b: AssertionFact, world: World
         if finding is not None:
             found.append(finding)
     return found
+
+
+def compare_all(
+    facts: Sequence[AssertionFact],
+    candidates: Sequence[AssertionFact],
+    rules: Sequence[Rule],
+    world: World,
+    partners: dict[int, frozenset[int]],
+) -> list[Finding]:
+    """Return the findings between ``facts`` and ``candidates``, and among ``facts``.
+
+    Each pair is compared once, whatever its order; a candidate that is also a fact counts once.
+    """
+    findings: list[Finding] = []
+    done: set[tuple[int, int]] = set()
+    pool = {fact.id: fact for fact in candidates}
+    pool.update((fact.id, fact) for fact in facts)
+    for fact in facts:
+        for other in pool.values():
+            if other.id == fact.id:
+                continue
+            key = (min(fact.id, other.id), max(fact.id, other.id))
+            if key in done:
+                continue
+            done.add(key)
+            findings.extend(compare(fact, other, rules, world, partners))
+    return findings
 
 
 def unique(findings: Iterable[Finding]) -> list[Finding]:

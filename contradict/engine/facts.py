@@ -6,12 +6,12 @@ assertion covers its whole day. ``None`` is an open bound.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Protocol
+from dataclasses import dataclass
+from typing import NamedTuple, Protocol
 
 # Value types, comparators, polarity and certainty use the same strings as the models.
 ENTITY, CHOICE, NUMBER, BOOLEAN = "entity", "choice", "number", "boolean"
-EXACTLY, AT_LEAST, AT_MOST, ABOUT = "exactly", "at_least", "at_most", "about"
+EXACTLY, AT_LEAST, AT_MOST, ABOUT, BETWEEN = "exactly", "at_least", "at_most", "about", "between"
 ASSERTED, LIKELY, POSSIBLE = "asserted", "likely", "possible"
 STATEMENT, EVIDENCE = "statement", "evidence"
 
@@ -29,19 +29,14 @@ class PredicateFact:
 
 
 @dataclass(frozen=True, slots=True)
-class Origin:
-    """Where an assertion comes from: a statement (with its speaker) or an evidence item."""
-
-    kind: str  # STATEMENT or EVIDENCE
-    id: int  # the statement's or the evidence item's id
-    speaker: int | None = None  # entity id of the speaker, for statements
-    time: float | None = None  # when it was said or captured
-    grade: str | None = None  # Admiralty grade such as "B2", for evidence
-
-
-@dataclass(frozen=True, slots=True)
 class AssertionFact:
-    """One typed claim. Exactly one of object / choice / number / boolean holds its value."""
+    """One typed claim. Exactly one of object / choice / number / boolean holds its value.
+
+    The app hands the rules one fact per *position* (a claim however many supporters repeat
+    it), so ``id`` is a position id: who holds a claim is the supporters' business, not the
+    rules'. A range ("between 20 and 40") keeps its low bound in ``number`` and its high bound
+    in ``number_high``.
+    """
 
     id: int
     predicate: PredicateFact
@@ -51,11 +46,10 @@ class AssertionFact:
     number: float | None = None
     boolean: bool | None = None
     comparator: str = EXACTLY
+    number_high: float | None = None
     affirmed: bool = True
     start: float | None = None
     end: float | None = None
-    certainty: str = ASSERTED
-    origin: Origin = field(default_factory=lambda: Origin(STATEMENT, 0))
 
     @property
     def value(self) -> object:
@@ -76,6 +70,33 @@ class Condition:
     predicate: int  # predicate id
     operator: str  # eq, ne, gt, ge, lt, le, any
     value: object = None  # a choice slug, an entity id, a number or a boolean
+    slug: str | None = None  # for an entity value: its slug, for machine-readable reasons
+    name: str | None = None  # for an entity value: its name, for explanations
+
+
+class ScanRow(NamedTuple):
+    """The narrow row of one position a full re-check streams, in (subject, predicate) order."""
+
+    id: int
+    subject: int
+    predicate: int
+    object: int | None
+    choice: str
+    number: float | None
+    boolean: bool | None
+    comparator: str
+    number_high: float | None
+    polarity: str
+
+    @property
+    def value(self) -> tuple:
+        """Return what the row claims of its predicate and subject, polarity aside."""
+        return self[3:9]
+
+    @property
+    def claim(self) -> tuple:
+        """Return what the row claims of its predicate and subject, polarity included."""
+        return self[3:]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,25 +130,28 @@ class World(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class Attribution:
-    """What an explanation names about one side: who, what words, where, when, what grade."""
+class Supporter:
+    """One statement or evidence item holding a position: what pair classes and scores read."""
 
-    who: str  # speaker name, or the evidence item's title
-    quote: str  # the verbatim quote, or the evidence description
-    source: str
-    date: str  # ISO date or date-time as known
-    grade: str | None = None
-    value: str = ""  # the assertion rendered for a reader: "facility_status(Amstor) = operational"
+    position: int
+    kind: str  # STATEMENT or EVIDENCE
+    record: int  # the statement's or the evidence item's id
+    speaker: int | None = None  # entity id of the speaker, for statements
+    time: float | None = None  # when it was said or captured (epoch seconds)
+    grade: str | None = None  # Admiralty grade such as "B2", for evidence
+    certainty: str = ASSERTED
 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """A pair that cannot both be true, as found by one rule. ``a`` has the smaller id."""
+    """Two positions that cannot both be true, as one rule sees it. ``a`` has the smaller id.
+
+    ``reason`` holds what the rule compared beyond the two claims themselves; entity ids in it
+    sit under the keys the rule lists in ``ENTITY_KEYS`` so the app can name them.
+    """
 
     rule: str
     kind: str
     a: int
     b: int
-    pair_class: str
-    score: float
     reason: dict

@@ -13,32 +13,29 @@ on the same subject) or ``generic`` (a generic claim and the instances of its ca
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from contradict.engine.facts import (
     ABOUT,
     AT_LEAST,
     AT_MOST,
+    BETWEEN,
     BOOLEAN,
     CHOICE,
     ENTITY,
     NUMBER,
     AssertionFact,
-    Attribution,
     Condition,
     Finding,
     PredicateFact,
+    ScanRow,
     World,
 )
 from contradict.engine.intervals import overlaps
-from contradict.engine.scoring import (
-    AGAINST_EVIDENCE,
-    EVIDENCE_VS_EVIDENCE,
-    SAME_SIDE,
-    SAME_SPEAKER,
-    classify,
-    score,
-)
+from contradict.engine.text import choice_text, number_text, range_text
+
+# Names an entity id for an explanation; the app passes one that reads names from the record.
+Namer = Callable[[int], str]
 
 SAME_PREDICATE, EXCLUSION, GENERIC = "same_predicate", "exclusion", "generic"
 
@@ -47,15 +44,23 @@ def numeric_range(fact: AssertionFact) -> tuple[float, float]:
     """Return the closed range of numbers ``fact`` allows, with the predicate's tolerance.
 
     "exactly n" allows ``n ± tolerance``; "at least n" from ``n - tolerance`` up; "at most n" up
-    to ``n + tolerance``; "about n" allows ``n ± max(tolerance, about_tolerance * |n|)``.
+    to ``n + tolerance``; "about n" allows ``n ± max(tolerance, about_tolerance * |n|)``;
+    "between n and m" from ``n - tolerance`` to ``m + tolerance``.
     """
     number = fact.number if fact.number is not None else 0.0
-    return value_range(fact.predicate, number, fact.comparator)
+    return value_range(fact.predicate, number, fact.comparator, fact.number_high)
 
 
-def value_range(predicate: PredicateFact, number: float, comparator: str) -> tuple[float, float]:
-    """Return the range ``comparator number`` allows under ``predicate``'s tolerances."""
+def value_range(
+    predicate: PredicateFact, number: float, comparator: str, high: float | None = None
+) -> tuple[float, float]:
+    """Return the range ``comparator number`` allows under ``predicate``'s tolerances.
+
+    "between n and m" allows ``n - tolerance`` to ``m + tolerance``.
+    """
     tolerance = predicate.tolerance
+    if comparator == BETWEEN:
+        return number - tolerance, (number if high is None else high) + tolerance
     if comparator == AT_LEAST:
         return number - tolerance, math.inf
     if comparator == AT_MOST:
@@ -64,10 +69,6 @@ def value_range(predicate: PredicateFact, number: float, comparator: str) -> tup
         spread = max(tolerance, predicate.about_tolerance * abs(number))
         return number - spread, number + spread
     return number - tolerance, number + tolerance
-
-
-# A scan row (``contradict.engine.blocking.SCAN_FIELDS``) by position.
-_OBJECT, _CHOICE, _NUMBER, _BOOLEAN, _COMPARATOR, _POLARITY = 3, 4, 5, 6, 7, 8
 
 
 def effective(fact: AssertionFact) -> tuple[bool, object]:
@@ -107,50 +108,14 @@ def condition_holds(condition: Condition, fact: AssertionFact) -> bool:
     return False
 
 
-def describe_side(fact: AssertionFact) -> dict:
-    """Return the machine-readable account of one side: the fields a rule compared."""
-    side: dict = {
-        "id": fact.id,
-        "predicate": fact.predicate.slug,
-        "subject": fact.subject,
-        "value": fact.value,
-        "value_type": fact.predicate.value_type,
-        "polarity": "affirmed" if fact.affirmed else "denied",
-        "start": fact.start,
-        "end": fact.end,
-        "certainty": fact.certainty,
-        "origin": fact.origin.kind,
-    }
-    if fact.predicate.value_type == NUMBER:
-        side["comparator"] = fact.comparator
-    if fact.origin.grade:
-        side["grade"] = fact.origin.grade
-    return side
-
-
 def _same_value(a: AssertionFact, b: AssertionFact) -> bool:
     if a.predicate.value_type == NUMBER:
-        return a.number == b.number and a.comparator == b.comparator
+        return (a.number, a.comparator, a.number_high) == (b.number, b.comparator, b.number_high)
     return a.value == b.value
 
 
 def _related(a: int, b: int, world: World) -> bool:
     return a in world.lineage(b) or b in world.lineage(a)
-
-
-def _range_text(low: float, high: float) -> str:
-    def number(value: float) -> str:
-        return f"{value:g}"
-
-    if low == -math.inf and high == math.inf:
-        return "any number"
-    if low == -math.inf:
-        return f"at most {number(high)}"
-    if high == math.inf:
-        return f"at least {number(low)}"
-    if low == high:
-        return number(low)
-    return f"{number(low)} to {number(high)}"
 
 
 class Rule:
@@ -185,83 +150,25 @@ class Rule:
     def _check(self, a: AssertionFact, b: AssertionFact, world: World) -> dict | None:
         raise NotImplementedError
 
-    def screen(self, predicate: PredicateFact, rows: Sequence[tuple]) -> bool:
+    def screen(self, predicate: PredicateFact, rows: Sequence[ScanRow]) -> bool:
         """Return whether two of ``rows`` (scan rows of one predicate and subject) may clash.
 
         A cheap, conservative test run on every block of a full re-check before any fact is
         built: it may say yes wrongly, never no wrongly. The default only knows that the very
         same claim never clashes with itself.
         """
-        return len({row[3:9] for row in rows}) > 1
+        return len({row.claim for row in rows}) > 1
 
     def finding(self, a: AssertionFact, b: AssertionFact, world: World, reason: dict) -> Finding:
         """Return the finding for ``a`` and ``b`` (``a`` has the smaller id) with ``reason``."""
-        pair_class, pair_reason = classify(a, b, world)
-        full = {"rule": self.code, "a": describe_side(a), "b": describe_side(b), **reason}
-        full.update(pair_reason)
-        return Finding(
-            rule=self.code,
-            kind=self.kind,
-            a=a.id,
-            b=b.id,
-            pair_class=pair_class,
-            score=score(a, b),
-            reason=full,
-        )
+        return Finding(rule=self.code, kind=self.kind, a=a.id, b=b.id, reason=reason)
 
-    def explain(
-        self, finding: Finding, attribution_a: Attribution, attribution_b: Attribution
-    ) -> str:
-        """Return the explanation a reader sees: both sides, in their words, and why they clash."""
-        first = _side_text(attribution_a)
-        second = _side_text(attribution_b)
-        return " ".join(
-            part
-            for part in (
-                f"{first}. But {second}.",
-                self.why(finding, attribution_a, attribution_b),
-                _pair_text(finding, attribution_a, attribution_b),
-            )
-            if part
-        )
+    # Keys of ``reason`` that hold entity ids (the app stores them as slugs).
+    ENTITY_KEYS: tuple[str, ...] = ()
 
-    def why(self, finding: Finding, attribution_a: Attribution, attribution_b: Attribution) -> str:
-        """Return the sentence that says why the two sides cannot both be true."""
+    def why(self, reason: dict, name: Namer) -> str:
+        """Return the sentence that says why the two claims cannot both be true."""
         return "The two cannot both be true."
-
-
-def _side_text(attribution: Attribution) -> str:
-    where = f" in {attribution.source}" if attribution.source else ""
-    when = f" on {attribution.date}" if attribution.date else ""
-    quote = f': "{attribution.quote}"' if attribution.quote else ""
-    value = f" (recorded as {attribution.value})" if attribution.value else ""
-    if attribution.grade:
-        return (
-            f"{attribution.who} (evidence graded {attribution.grade}{when}{where}) shows"
-            f"{quote}{value}"
-        )
-    return f"{attribution.who} said{when}{where}{quote}{value}"
-
-
-def _pair_text(finding: Finding, attribution_a: Attribution, attribution_b: Attribution) -> str:
-    if finding.pair_class == SAME_SPEAKER:
-        first, later = (
-            (attribution_a, attribution_b)
-            if finding.reason.get("first") == finding.a
-            else (attribution_b, attribution_a)
-        )
-        return (
-            f"The same speaker said both: {first.value or 'the first'} came first"
-            f"{f' ({first.date})' if first.date else ''}, then {later.value or 'the other'}"
-            f"{f' ({later.date})' if later.date else ''}."
-        )
-    if finding.pair_class == SAME_SIDE:
-        return f"{attribution_a.who} and {attribution_b.who} speak for the same side."
-    if finding.pair_class == AGAINST_EVIDENCE:
-        return "One side is recorded evidence; the score weighs its grade."
-    if finding.pair_class == EVIDENCE_VS_EVIDENCE:
-        return "Both sides are recorded evidence; the score weighs their grades."
-    return ""
 
 
 class PolarityRule(Rule):
@@ -273,13 +180,13 @@ class PolarityRule(Rule):
     def _check(self, a: AssertionFact, b: AssertionFact, world: World) -> dict | None:
         if a.affirmed == b.affirmed or not _same_value(a, b):
             return None
-        return {"compared": ["polarity"], "predicate": a.predicate.slug, "subject": a.subject}
+        return {"compared": ["polarity"]}
 
-    def screen(self, predicate: PredicateFact, rows: Sequence[tuple]) -> bool:
-        affirmed = {row[3:8] for row in rows if row[_POLARITY] == "affirmed"}
-        return any(row[3:8] in affirmed for row in rows if row[_POLARITY] != "affirmed")
+    def screen(self, predicate: PredicateFact, rows: Sequence[ScanRow]) -> bool:
+        affirmed = {row.value for row in rows if row.polarity == "affirmed"}
+        return any(row.value in affirmed for row in rows if row.polarity != "affirmed")
 
-    def why(self, finding, attribution_a, attribution_b) -> str:
+    def why(self, reason: dict, name: Namer) -> str:
         return "One affirms what the other denies, about overlapping times."
 
 
@@ -306,29 +213,22 @@ class ExclusiveValueRule(Rule):
             return None
         if predicate.value_type == ENTITY and _related(value_a, value_b, world):  # type: ignore[arg-type]
             return None
-        return {
-            "compared": ["value"],
-            "predicate": predicate.slug,
-            "subject": a.subject,
-            "values": [value_a, value_b],
-        }
+        return {"compared": ["value"], "predicate": predicate.slug}
 
-    def screen(self, predicate: PredicateFact, rows: Sequence[tuple]) -> bool:
+    def screen(self, predicate: PredicateFact, rows: Sequence[ScanRow]) -> bool:
         if not predicate.single_valued or predicate.value_type not in (ENTITY, CHOICE, BOOLEAN):
             return False
         values = set()
         for row in rows:
-            if row[_POLARITY] == "affirmed":
-                values.add((row[_OBJECT], row[_CHOICE], row[_BOOLEAN]))
-            elif predicate.value_type == BOOLEAN and row[_BOOLEAN] is not None:
-                values.add((None, row[_CHOICE], not row[_BOOLEAN]))
+            if row.polarity == "affirmed":
+                values.add((row.object, row.choice, row.boolean))
+            elif predicate.value_type == BOOLEAN and row.boolean is not None:
+                values.add((None, row.choice, not row.boolean))
         return len(values) > 1
 
-    def why(self, finding, attribution_a, attribution_b) -> str:
-        predicate = finding.reason.get("predicate", "the predicate")
-        return (
-            f"{predicate} has one value at a time, and the two values differ at overlapping times."
-        )
+    def why(self, reason: dict, name: Namer) -> str:
+        predicate = reason.get("predicate", "the predicate").replace("_", " ")
+        return f"{predicate} has one value at a time, and the two values differ."
 
 
 class NumericRule(Rule):
@@ -363,24 +263,22 @@ class NumericRule(Rule):
             return None
         return {
             "compared": ["number", "comparator"],
-            "predicate": predicate.slug,
-            "subject": a.subject,
             "ranges": [_json_range(range_a), _json_range(range_b)],
             "tolerance": predicate.tolerance,
             "about_tolerance": predicate.about_tolerance,
         }
 
-    def screen(self, predicate: PredicateFact, rows: Sequence[tuple]) -> bool:
+    def screen(self, predicate: PredicateFact, rows: Sequence[ScanRow]) -> bool:
         if predicate.value_type != NUMBER:
             return False
         lows, highs, denied = [], [], False
         for row in rows:
-            if row[_NUMBER] is None:
+            if row.number is None:
                 continue
-            if row[_POLARITY] != "affirmed":
+            if row.polarity != "affirmed":
                 denied = True
                 continue
-            low, high = value_range(predicate, row[_NUMBER], row[_COMPARATOR])
+            low, high = value_range(predicate, row.number, row.comparator, row.number_high)
             lows.append(low)
             highs.append(high)
         if denied and lows:
@@ -389,10 +287,10 @@ class NumericRule(Rule):
         # lowest high.
         return predicate.single_valued and len(lows) > 1 and max(lows) > min(highs)
 
-    def why(self, finding, attribution_a, attribution_b) -> str:
-        ranges = finding.reason.get("ranges") or []
+    def why(self, reason: dict, name: Namer) -> str:
+        ranges = reason.get("ranges") or []
         if len(ranges) == 2:
-            texts = [_range_text(*_from_json_range(r)) for r in ranges]
+            texts = [range_text(*_from_json_range(r)) for r in ranges]
             return (
                 f"Read with their comparators and tolerance, one allows {texts[0]} and the "
                 f"other {texts[1]}: no number satisfies both."
@@ -420,6 +318,7 @@ class GenericInstanceRule(Rule):
     code = "generic_instance"
     kind = "generic_instance"
     scope = GENERIC
+    ENTITY_KEYS = ("category", "member")
 
     def _check(self, a: AssertionFact, b: AssertionFact, world: World) -> dict | None:
         if a.predicate.id != b.predicate.id or a.predicate.value_type != ENTITY:
@@ -436,25 +335,16 @@ class GenericInstanceRule(Rule):
             return None
         return {
             "compared": ["object", "categories", "subject part_of"],
-            "predicate": a.predicate.slug,
-            "generic": generic.id,
-            "instance": instance.id,
+            "generic": "a" if generic is a else "b",
             "category": category,
             "member": instance.object,
-            "subject": generic.subject,
-            "instance_subject": instance.subject,
         }
 
-    def why(self, finding, attribution_a, attribution_b) -> str:
-        generic, instance = (
-            (attribution_a, attribution_b)
-            if finding.reason.get("generic") == finding.a
-            else (attribution_b, attribution_a)
-        )
+    def why(self, reason: dict, name: Namer) -> str:
+        member, category = name(reason["member"]), name(reason["category"])
         return (
-            f"The claim about a whole category ({generic.value or 'the generic claim'}) is "
-            f"contradicted by a member of it ({instance.value or 'the instance'}): the object "
-            "belongs to the category and the subject is the same or part of it."
+            f"{member} belongs to {category}: what is denied of all {category}, by the same "
+            f"actor or one it is part of, is denied of {member} too."
         )
 
 
@@ -482,30 +372,44 @@ class ExclusionRule(Rule):
                     return {
                         "compared": ["exclusion"],
                         "exclusion": exclusion.slug,
-                        "exclusion_id": exclusion.id,
-                        "left": first.id,
-                        "right": second.id,
+                        "left": "a" if first is a else "b",
                         "conditions": [
-                            [first.predicate.slug, left.operator, left.value],
-                            [second.predicate.slug, right.operator, right.value],
+                            _condition_reason(first.predicate, left),
+                            _condition_reason(second.predicate, right),
                         ],
-                        "subject": a.subject,
                     }
         return None
 
-    def why(self, finding, attribution_a, attribution_b) -> str:
-        conditions = finding.reason.get("conditions") or []
-        rule = finding.reason.get("exclusion", "a curated exclusion rule")
+    def why(self, reason: dict, name: Namer) -> str:
+        conditions = reason.get("conditions") or []
+        rule = reason.get("exclusion", "a curated exclusion rule")
         if len(conditions) == 2:
-            (lp, lo, lv), (rp, ro, rv) = conditions
+            texts = [_condition_text(*condition) for condition in conditions]
             return (
-                f"The curated rule {rule} says {lp} {_OPERATOR_TEXT.get(lo, lo)} {lv} excludes "
-                f"{rp} {_OPERATOR_TEXT.get(ro, ro)} {rv} on the same subject at the same time."
+                f"The curated rule {rule} says {texts[0]} excludes {texts[1]} on the same "
+                "subject at the same time."
             )
         return f"The curated rule {rule} says the two cannot hold together."
 
 
-_OPERATOR_TEXT = {"eq": "=", "ne": "≠", "gt": ">", "ge": "≥", "lt": "<", "le": "≤", "any": "any"}
+def _condition_reason(predicate: PredicateFact, condition: Condition) -> list:
+    """Return ``[predicate, operator, value, value in words]`` (an entity by slug and name)."""
+    value = condition.value
+    if condition.slug is not None:
+        return [predicate.slug, condition.operator, condition.slug, condition.name]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return [predicate.slug, condition.operator, value, number_text(value)]
+    return [predicate.slug, condition.operator, value, choice_text(str(value))]
+
+
+def _condition_text(predicate: str, operator: str, value: object, shown: str) -> str:
+    words = predicate.replace("_", " ")
+    if operator == "any":
+        return f"any {words}"
+    return f"{words} {_OPERATOR_TEXT.get(operator, operator)} {shown}"
+
+
+_OPERATOR_TEXT = {"eq": "=", "ne": "≠", "gt": ">", "ge": "≥", "lt": "<", "le": "≤"}
 
 DEFAULT_RULES: tuple[type[Rule], ...] = (
     PolarityRule,

@@ -16,15 +16,19 @@ from statements.models import (
     Conflict,
     ConflictKind,
     ConflictStatus,
+    Dispute,
+    DisputeStatus,
     Entity,
     EntityKind,
     Evidence,
     EvidenceKind,
     PairClass,
     Polarity,
+    Position,
     Predicate,
     Statement,
     ValueType,
+    Verdict,
 )
 
 MAX_ID = 2**63 - 1
@@ -217,43 +221,79 @@ class AssertionFilter(django_filters.FilterSet):
         return queryset.filter(Q(subject=entity) | Q(object=entity))
 
 
-class ConflictFilter(django_filters.FilterSet):
-    """Conflicts a front end asks for. Without ``status``, retracted ones are left out."""
+class _ClaimFilterMixin:
+    """Who holds a position and what it is about, shared by conflicts and disputes."""
 
-    status = django_filters.MultipleChoiceFilter(
-        choices=ConflictStatus.choices,
-        help_text="Repeat for several (status=open&status=confirmed). "
-        "Default: every status but retracted.",
+    def _noop(self, queryset, name, value):
+        return queryset
+
+    def _side(self) -> bool:
+        return self.form.cleaned_data.get("speaker_side") == "true"
+
+    def _rule(self, queryset, name, value):
+        return queryset.filter(rules__contains=f",{value},")
+
+    def _pair_class(self, queryset, name, value):
+        return queryset.filter(pair_classes__contains=f",{value},")
+
+    def _said(self, queryset, lookup, value):
+        moment = Q(**{f"statement__said_at__{lookup}": value})
+        moment |= Q(**{f"evidence__captured_at__{lookup}": value})
+        return self.held(queryset, selectors.positions_of(moment))
+
+    def _said_after(self, queryset, name, value):
+        return self._said(queryset, "gte", value)
+
+    def _said_before(self, queryset, name, value):
+        return self._said(queryset, "lte", value)
+
+
+def _said_filters() -> tuple:
+    return (
+        django_filters.DateTimeFilter(
+            method="_said_after",
+            help_text="Held by something said (or evidence captured) at or after this time.",
+        ),
+        django_filters.DateTimeFilter(
+            method="_said_before",
+            help_text="Held by something said (or evidence captured) at or before this time.",
+        ),
     )
-    rule = django_filters.CharFilter(max_length=50, help_text="Code of the rule that fired.")
-    kind = django_filters.ChoiceFilter(choices=ConflictKind.choices)
-    pair_class = django_filters.ChoiceFilter(choices=PairClass.choices)
-    speaker = _entity_filter("Either side said by this entity (slug).", method="_speaker")
-    speaker_side = StrictBooleanFilter(
+
+
+def _speaker_side_filter() -> StrictBooleanFilter:
+    return StrictBooleanFilter(
         method="_noop",
         help_text="With speaker: include everything said by anyone part_of the speaker "
         "(the ministry's spokesman, the state's army).",
     )
+
+
+class ConflictFilter(_ClaimFilterMixin, django_filters.FilterSet):
+    """Conflicts a front end asks for. Without ``status``, retracted ones are left out."""
+
+    status = django_filters.MultipleChoiceFilter(
+        choices=ConflictStatus.choices,
+        help_text="Repeat for several (status=open&status=retracted). Default: open only.",
+    )
+    rule = django_filters.ChoiceFilter(
+        choices=ConflictKind.choices, method="_rule", help_text="A rule that sees the conflict."
+    )
+    pair_class = django_filters.ChoiceFilter(
+        choices=PairClass.choices, method="_pair_class", help_text="A kind of supporter pair."
+    )
+    speaker = _entity_filter("Either side held by this entity (slug).", method="_speaker")
+    speaker_side = _speaker_side_filter()
     entity = _entity_filter(
         "The subject or object of either side is this entity (slug).", method="_entity"
     )
     predicate = _slug_filter(
         Predicate, "Either side uses this predicate (slug).", method="_predicate"
     )
-    statement = IdFilter(
-        method="_statement", help_text="Either side is an assertion of this statement."
-    )
-    evidence = IdFilter(
-        method="_evidence", help_text="Either side is an assertion of this evidence."
-    )
-    said_after = django_filters.DateTimeFilter(
-        method="_said_after",
-        help_text="Either side was said (or its evidence captured) at or after this time.",
-    )
-    said_before = django_filters.DateTimeFilter(
-        method="_said_before",
-        help_text="Either side was said (or its evidence captured) at or before this time.",
-    )
+    statement = IdFilter(method="_statement", help_text="Either side is held by this statement.")
+    evidence = IdFilter(method="_evidence", help_text="Either side is held by this evidence.")
+    dispute = IdFilter(field_name="position_a__dispute", help_text="In this dispute.")
+    said_after, said_before = _said_filters()
     detected_after = django_filters.DateTimeFilter(field_name="detected_at", lookup_expr="gte")
     detected_before = django_filters.DateTimeFilter(field_name="detected_at", lookup_expr="lte")
     min_score = django_filters.NumberFilter(
@@ -265,7 +305,6 @@ class ConflictFilter(django_filters.FilterSet):
         fields = [
             "status",
             "rule",
-            "kind",
             "pair_class",
             "speaker",
             "speaker_side",
@@ -273,6 +312,7 @@ class ConflictFilter(django_filters.FilterSet):
             "predicate",
             "statement",
             "evidence",
+            "dispute",
             "said_after",
             "said_before",
             "detected_after",
@@ -285,19 +325,18 @@ class ConflictFilter(django_filters.FilterSet):
             queryset = queryset.exclude(status=ConflictStatus.RETRACTED)
         return super().filter_queryset(queryset)
 
-    def _noop(self, queryset, name, value):
-        return queryset
+    def held(self, queryset, positions):
+        return queryset.filter(Q(position_a__in=positions) | Q(position_b__in=positions))
 
     def _speaker(self, queryset, name, entity):
-        side = self.form.cleaned_data.get("speaker_side") == "true"
-        return selectors.conflicts_of_speaker(queryset, speaker=entity, side=side)
+        return selectors.conflicts_of_speaker(queryset, speaker=entity, side=self._side())
 
     def _entity(self, queryset, name, entity):
         return selectors.conflicts_involving_entity(queryset, entity=entity)
 
     def _predicate(self, queryset, name, predicate):
         return queryset.filter(
-            Q(assertion_a__predicate=predicate) | Q(assertion_b__predicate=predicate)
+            Q(position_a__predicate=predicate) | Q(position_b__predicate=predicate)
         )
 
     def _statement(self, queryset, name, value):
@@ -306,15 +345,96 @@ class ConflictFilter(django_filters.FilterSet):
     def _evidence(self, queryset, name, value):
         return selectors.conflicts_of_evidence(queryset, evidence_id=int(value))
 
-    def _said(self, queryset, lookup, value):
-        condition = Q()
-        for side in ("assertion_a", "assertion_b"):
-            condition |= Q(**{f"{side}__statement__said_at__{lookup}": value})
-            condition |= Q(**{f"{side}__evidence__captured_at__{lookup}": value})
-        return queryset.filter(condition)
 
-    def _said_after(self, queryset, name, value):
-        return self._said(queryset, "gte", value)
+class DisputeFilter(_ClaimFilterMixin, django_filters.FilterSet):
+    """Disputes a front end asks for. Without ``status``, retracted ones are left out."""
 
-    def _said_before(self, queryset, name, value):
-        return self._said(queryset, "lte", value)
+    status = django_filters.MultipleChoiceFilter(
+        choices=DisputeStatus.choices,
+        help_text="Repeat for several (status=open&status=reviewed). "
+        "Default: every status but retracted.",
+    )
+    verdict = django_filters.ChoiceFilter(choices=Verdict.choices[1:])
+    rule = django_filters.ChoiceFilter(
+        choices=ConflictKind.choices, method="_rule", help_text="A rule that sees a conflict."
+    )
+    pair_class = django_filters.ChoiceFilter(
+        choices=PairClass.choices, method="_pair_class", help_text="A kind of supporter pair."
+    )
+    speaker = _entity_filter("A position held by this entity (slug).", method="_speaker")
+    speaker_side = _speaker_side_filter()
+    entity = _entity_filter(
+        "A position's subject or object is this entity (slug).", method="_entity"
+    )
+    predicate = _slug_filter(
+        Predicate, "A position uses this predicate (slug).", method="_predicate"
+    )
+    statement = IdFilter(method="_statement", help_text="A position is held by this statement.")
+    evidence = IdFilter(method="_evidence", help_text="A position is held by this evidence.")
+    about_after = django_filters.DateTimeFilter(
+        method="_about_after",
+        help_text="The disputed time reaches this time or later (open ends reach forever).",
+    )
+    about_before = django_filters.DateTimeFilter(
+        method="_about_before",
+        help_text="The disputed time starts at this time or earlier.",
+    )
+    said_after, said_before = _said_filters()
+    active_after = django_filters.DateTimeFilter(field_name="last_activity_at", lookup_expr="gte")
+    min_score = django_filters.NumberFilter(
+        field_name="score", lookup_expr="gte", min_value=0, max_value=1
+    )
+
+    class Meta:
+        model = Dispute
+        fields = [
+            "status",
+            "verdict",
+            "rule",
+            "pair_class",
+            "speaker",
+            "speaker_side",
+            "entity",
+            "predicate",
+            "statement",
+            "evidence",
+            "about_after",
+            "about_before",
+            "said_after",
+            "said_before",
+            "active_after",
+            "min_score",
+        ]
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.exclude(status=DisputeStatus.RETRACTED)
+        return super().filter_queryset(queryset)
+
+    def held(self, queryset, positions):
+        return queryset.filter(
+            id__in=Position.objects.filter(id__in=positions).values("dispute_id")
+        )
+
+    def _speaker(self, queryset, name, entity):
+        return selectors.disputes_of_speaker(queryset, speaker=entity, side=self._side())
+
+    def _entity(self, queryset, name, entity):
+        return selectors.disputes_of_entity(queryset, entity=entity)
+
+    def _predicate(self, queryset, name, predicate):
+        return queryset.filter(
+            id__in=Position.objects.filter(predicate=predicate).values("dispute_id")
+        )
+
+    def _statement(self, queryset, name, value):
+        return selectors.disputes_of_record(queryset, statement_id=int(value))
+
+    def _evidence(self, queryset, name, value):
+        return selectors.disputes_of_record(queryset, evidence_id=int(value))
+
+    def _about_after(self, queryset, name, value):
+        return queryset.filter(Q(time_end__isnull=True) | Q(time_end__gte=value))
+
+    def _about_before(self, queryset, name, value):
+        return queryset.filter(Q(time_start__isnull=True) | Q(time_start__lte=value))

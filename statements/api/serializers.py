@@ -1,29 +1,41 @@
 """What the API reads and writes. Output and input serializers differ where the shapes do:
 records are shown with their relations in full and written with slugs."""
 
-from django.conf import settings
-from django.utils import timezone
+from django.utils.text import Truncator
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import ISO_8601, serializers
-from rest_framework.settings import api_settings
+from rest_framework import serializers
 
 from statements.models import (
     Assertion,
     Certainty,
     Comparator,
     Conflict,
+    Dispute,
     Entity,
     EntityKind,
     Evidence,
     ExclusionRule,
+    PairClass,
     Polarity,
+    Position,
     Predicate,
-    ReviewDecision,
     Source,
     Statement,
     TimePrecision,
     ValueType,
+    Verdict,
+    tag_list,
 )
+from statements.text import position_text
+
+# How many supporters of each position a dispute's page shows before paging.
+SUPPORTERS_SHOWN = 10
+
+
+def grade_order(grade: str) -> tuple[str, str]:
+    """Sort Admiralty grades best first: A1 before B2 before F6."""
+    return grade[:1], grade[1:]
+
 
 # --- Small references used inside other records. ---
 
@@ -118,16 +130,34 @@ class PredicateSerializer(ImmutableSlugMixin, serializers.ModelSerializer):
         ]
 
 
-@extend_schema_field(
-    {"oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}], "nullable": True}
-)
-class ScalarField(serializers.Field):
-    """A string, a number or a boolean: an entity slug, a choice, a count, a yes or no."""
+VALUE_SCHEMA = {
+    "oneOf": [
+        {"type": "string"},
+        {"type": "number"},
+        {"type": "boolean"},
+        {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+    ],
+    "nullable": True,
+}
 
-    default_error_messages = {"invalid": "Enter a string, a number or true/false."}
+
+@extend_schema_field(VALUE_SCHEMA)
+class ScalarField(serializers.Field):
+    """A string, a number, a boolean, or a range of two numbers: an entity slug, a choice, a
+    count, a yes or no, "between 20 and 40"."""
+
+    default_error_messages = {
+        "invalid": "Enter a string, a number, true/false, or [low, high] for a range."
+    }
 
     def to_internal_value(self, data):
         if isinstance(data, str | int | float | bool):
+            return data
+        if (
+            isinstance(data, list)
+            and len(data) == 2
+            and all(isinstance(n, int | float) and not isinstance(n, bool) for n in data)
+        ):
             return data
         self.fail("invalid")
 
@@ -161,11 +191,28 @@ class ExclusionRuleSerializer(ImmutableSlugMixin, serializers.ModelSerializer):
         ]
 
 
+class ValueMixin:
+    """An assertion's or position's value as clients write it, and in words."""
+
+    @extend_schema_field(VALUE_SCHEMA)
+    def get_value(self, claim):
+        if claim.object_id is not None:
+            return claim.object.slug
+        if claim.choice:
+            return claim.choice
+        if claim.number is not None:
+            if claim.comparator == Comparator.BETWEEN:
+                return [claim.number, claim.number_high]
+            return claim.number
+        return claim.boolean
+
+
 # --- Assertions, shown. ---
 
 
-class AssertionSerializer(serializers.ModelSerializer):
+class AssertionSerializer(ValueMixin, serializers.ModelSerializer):
     predicate = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    position = serializers.IntegerField(source="position_id", read_only=True)
     subject = EntityRefSerializer(read_only=True)
     object = EntityRefSerializer(read_only=True, allow_null=True)
     value = serializers.SerializerMethodField(
@@ -189,16 +236,9 @@ class AssertionSerializer(serializers.ModelSerializer):
             "time_precision",
             "certainty",
             "note",
+            "position",
         ]
         read_only_fields = fields
-
-    @extend_schema_field(
-        {"oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}], "nullable": True}
-    )
-    def get_value(self, assertion):
-        if assertion.object_id is not None:
-            return assertion.object.slug
-        return assertion.value
 
 
 class StatementSummarySerializer(serializers.ModelSerializer):
@@ -294,7 +334,8 @@ class AssertionInputSerializer(serializers.Serializer):
     subject = serializers.SlugRelatedField(slug_field="slug", queryset=Entity.objects.all())
     value = ScalarField(
         help_text="An entity slug for entity predicates; one of the predicate's choices; "
-        "a number; or true/false, as the predicate's value_type says."
+        "a number, or [low, high] with comparator between; or true/false, as the predicate's "
+        "value_type says."
     )
     comparator = serializers.ChoiceField(choices=Comparator.choices, default=Comparator.EXACTLY)
     polarity = serializers.ChoiceField(choices=Polarity.choices, default=Polarity.AFFIRMED)
@@ -400,196 +441,118 @@ class DraftStatementSerializer(serializers.Serializer):
     assertions = AssertionInputSerializer(many=True, allow_empty=False, max_length=200)
 
 
-# --- Conflicts. ---
+# --- Positions, conflicts and disputes. ---
+
+# How long a quote is in a supporter row (the statement's own URL has all of it).
+QUOTE_EXCERPT = 280
 
 
-class _ConflictWriter:
-    """Build a conflict's output as plain dicts, the same keys and formats as the declared
-    fields give.
+class PositionSerializer(ValueMixin, serializers.ModelSerializer):
+    """A claim and how many supporters hold it."""
 
-    A page of conflicts through DRF's nested fields costs some 4,000 field lookups; this is the
-    same output for a fraction of the CPU. The declared fields stay: they make the schema, and
-    ``tests/api/test_serialization.py`` pins this output to theirs field for field.
-    """
+    predicate = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    subject = EntityRefSerializer(read_only=True)
+    object = EntityRefSerializer(read_only=True, allow_null=True)
+    value = serializers.SerializerMethodField(
+        help_text="The entity's slug for entity predicates, [low, high] for a range, else the "
+        "choice, number or boolean."
+    )
+    text = serializers.SerializerMethodField(help_text="The claim in words, with its time.")
+    supporter_count = serializers.SerializerMethodField()
 
-    def __init__(self):
-        # DRF's DateTimeField: aware times in the current zone, ISO 8601 with "Z" for UTC.
-        self.datetime_field = serializers.DateTimeField()
-        self.date_field = serializers.DateField()
-        self.iso_datetimes = api_settings.DATETIME_FORMAT == ISO_8601
-        self.iso_dates = api_settings.DATE_FORMAT == ISO_8601
-        self.zone = timezone.get_current_timezone() if settings.USE_TZ else None
+    class Meta:
+        model = Position
+        fields = [
+            "id",
+            "text",
+            "predicate",
+            "subject",
+            "object",
+            "value",
+            "comparator",
+            "polarity",
+            "valid_from",
+            "valid_until",
+            "time_precision",
+            "supporter_count",
+            "dispute",
+        ]
+        read_only_fields = fields
 
-    def datetime(self, value):
-        if value is None:
-            return None
-        if self.iso_datetimes and self.zone is not None and value.utcoffset() is not None:
-            text = value.astimezone(self.zone).isoformat()
-            return text[:-6] + "Z" if text.endswith("+00:00") else text
-        return self.datetime_field.to_representation(value)
+    def get_text(self, position) -> str:
+        return position_text(position)
 
-    def date(self, value):
-        if value is None:
-            return None
-        if self.iso_dates:
-            return value.isoformat()
-        return self.date_field.to_representation(value)
-
-    @staticmethod
-    def entity(entity):
-        if entity is None:
-            return None
-        return {"slug": str(entity.slug), "name": str(entity.name), "kind": entity.kind}
-
-    def source(self, source):
-        return {
-            "slug": str(source.slug),
-            "title": str(source.title),
-            "url": str(source.url),
-            "publisher": str(source.publisher),
-            "published_on": self.date(source.published_on),
-        }
-
-    def assertion(self, assertion):
-        obj = assertion.object if assertion.object_id is not None else None
-        return {
-            "id": int(assertion.id),
-            "predicate": assertion.predicate.slug,
-            "subject": self.entity(assertion.subject),
-            "object": self.entity(obj),
-            "value": obj.slug if obj is not None else assertion.value,
-            "value_display": str(assertion.value_display),
-            "comparator": assertion.comparator,
-            "polarity": assertion.polarity,
-            "valid_from": self.datetime(assertion.valid_from),
-            "valid_until": self.datetime(assertion.valid_until),
-            "time_precision": assertion.time_precision,
-            "certainty": assertion.certainty,
-            "note": str(assertion.note),
-        }
-
-    def statement(self, statement):
-        if statement is None:
-            return None
-        ref = statement.ref
-        return {
-            "id": int(statement.id),
-            "ref": None if ref is None else str(ref),
-            "speaker": self.entity(statement.speaker),
-            "source": self.source(statement.source),
-            "said_at": self.datetime(statement.said_at),
-            "said_at_precision": statement.said_at_precision,
-            "quote": str(statement.quote),
-        }
-
-    def evidence(self, evidence):
-        if evidence is None:
-            return None
-        ref = evidence.ref
-        return {
-            "id": int(evidence.id),
-            "ref": None if ref is None else str(ref),
-            "kind": evidence.kind,
-            "title": str(evidence.title),
-            "source": self.source(evidence.source),
-            "captured_at": self.datetime(evidence.captured_at),
-            "captured_at_precision": evidence.captured_at_precision,
-            "place": self.entity(evidence.place if evidence.place_id is not None else None),
-            "reliability": evidence.reliability,
-            "credibility": evidence.credibility,
-            "grade": str(evidence.grade),
-            "media_url": str(evidence.media_url),
-        }
-
-    def side(self, assertion):
-        return {
-            "assertion": self.assertion(assertion),
-            "statement": self.statement(
-                assertion.statement if assertion.statement_id is not None else None
-            ),
-            "evidence": self.evidence(
-                assertion.evidence if assertion.evidence_id is not None else None
-            ),
-        }
-
-    def conflict(self, conflict):
-        reviewer = conflict.reviewed_by if conflict.reviewed_by_id is not None else None
-        return {
-            "id": int(conflict.id),
-            "rule": str(conflict.rule),
-            "kind": conflict.kind,
-            "pair_class": conflict.pair_class,
-            "status": conflict.status,
-            "score": float(conflict.score),
-            "explanation": str(conflict.explanation),
-            "reason": conflict.reason,
-            "side_a": self.side(conflict.assertion_a),
-            "side_b": self.side(conflict.assertion_b),
-            "review": {
-                "decision": conflict.review_decision,
-                "note": str(conflict.review_note),
-                "reviewed_by": None if reviewer is None else reviewer.username,
-                "reviewed_at": self.datetime(conflict.reviewed_at),
-            },
-            "detected_at": self.datetime(conflict.detected_at),
-            "updated_at": self.datetime(conflict.updated_at),
-            "retracted_at": self.datetime(conflict.retracted_at),
-        }
+    def get_supporter_count(self, position) -> int:
+        total = getattr(position, "supporter_total", None)
+        return total if total is not None else position.supporters.count()
 
 
-class _WrittenByHand:
-    # Serialize with ``_ConflictWriter``: one writer per serializer, so per request and shared
-    # by the rows of a page. No docstring: the schema would take it as the component's.
+class SupporterStatementSerializer(serializers.ModelSerializer):
+    speaker = EntityRefSerializer(read_only=True)
+    source = SourceRefSerializer(read_only=True)
+    quote_excerpt = serializers.SerializerMethodField()
 
-    def _writer(self) -> _ConflictWriter:
-        writer = getattr(self, "_conflict_writer", None)
-        if writer is None:
-            writer = self._conflict_writer = _ConflictWriter()
-        return writer
+    class Meta:
+        model = Statement
+        fields = ["id", "ref", "speaker", "source", "said_at", "said_at_precision", "quote_excerpt"]
+        read_only_fields = fields
+
+    def get_quote_excerpt(self, statement) -> str:
+        return Truncator(statement.quote).chars(QUOTE_EXCERPT)
 
 
-class ConflictSideSerializer(_WrittenByHand, serializers.Serializer):
-    """One side of a conflict: the assertion, and the statement or evidence it comes from."""
+class SupporterSerializer(serializers.ModelSerializer):
+    """One statement or evidence item holding a position, with how sure it is."""
 
-    assertion = AssertionSerializer(source="*", read_only=True)
-    statement = StatementSummarySerializer(read_only=True, allow_null=True)
+    assertion = serializers.IntegerField(source="id", read_only=True)
+    position = serializers.IntegerField(source="position_id", read_only=True)
+    statement = SupporterStatementSerializer(read_only=True, allow_null=True)
     evidence = EvidenceSummarySerializer(read_only=True, allow_null=True)
 
-    def to_representation(self, instance):
-        return self._writer().side(instance)
+    class Meta:
+        model = Assertion
+        fields = ["assertion", "position", "certainty", "note", "statement", "evidence"]
+        read_only_fields = fields
 
 
-class ReviewSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(
-        source="review_decision", choices=ReviewDecision.choices, read_only=True
+class ConflictSerializer(serializers.ModelSerializer):
+    """Two positions that cannot both be true, every rule that sees it, and who holds each."""
+
+    rules = serializers.ListField(source="rule_list", child=serializers.CharField(), read_only=True)
+    pair_classes = serializers.ListField(
+        source="pair_class_list",
+        child=serializers.ChoiceField(choices=PairClass.choices),
+        read_only=True,
+        help_text="The kinds of supporter pair between the two positions.",
     )
-    note = serializers.CharField(source="review_note", read_only=True)
-    reviewed_by = UsernameField()
-    reviewed_at = serializers.DateTimeField(read_only=True, allow_null=True)
-
-
-class ConflictSerializer(_WrittenByHand, serializers.ModelSerializer):
-    side_a = ConflictSideSerializer(source="assertion_a", read_only=True)
-    side_b = ConflictSideSerializer(source="assertion_b", read_only=True)
-    review = ReviewSerializer(source="*", read_only=True)
-    reason = serializers.JSONField(
-        read_only=True, help_text="The fields and values the rule compared."
+    supporter_pairs = serializers.JSONField(
+        read_only=True,
+        help_text="The supporter pairs, grouped: flip-flops by speaker (which side first), "
+        "same-side pairs by side, evidence against statements.",
+    )
+    reasons = serializers.JSONField(
+        read_only=True, help_text="Each rule's reason: what it compared, slugs for entities."
+    )
+    position_a = PositionSerializer(read_only=True)
+    position_b = PositionSerializer(read_only=True)
+    dispute = serializers.IntegerField(
+        source="position_a.dispute_id", read_only=True, allow_null=True
     )
 
     class Meta:
         model = Conflict
         fields = [
             "id",
-            "rule",
-            "kind",
-            "pair_class",
+            "rules",
             "status",
             "score",
+            "pair_classes",
             "explanation",
-            "reason",
-            "side_a",
-            "side_b",
-            "review",
+            "reasons",
+            "supporter_pairs",
+            "position_a",
+            "position_b",
+            "dispute",
             "detected_at",
             "updated_at",
             "retracted_at",
@@ -597,38 +560,155 @@ class ConflictSerializer(_WrittenByHand, serializers.ModelSerializer):
         read_only_fields = fields
 
     def to_representation(self, instance):
-        return self._writer().conflict(instance)
+        # ``conflict_list`` reads each side's supporter count with the page (no query each).
+        for side in ("position_a", "position_b"):
+            total = getattr(instance, f"{side}_supporters", None)
+            if total is not None:
+                getattr(instance, side).supporter_total = total
+        return super().to_representation(instance)
 
 
-class ConflictReviewInputSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(
-        choices=[ReviewDecision.CONFIRMED, ReviewDecision.DISMISSED],
-        help_text="confirmed: the pair cannot both be true; dismissed: it was flagged wrongly.",
+class VerdictSerializer(serializers.Serializer):
+    verdict = serializers.ChoiceField(choices=Verdict.choices, read_only=True)
+    position = serializers.IntegerField(
+        source="verdict_position_id", read_only=True, allow_null=True
+    )
+    note = serializers.CharField(source="verdict_note", read_only=True)
+    reviewed_by = UsernameField()
+    reviewed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class DisputePositionSerializer(PositionSerializer):
+    """A position as a dispute row shows it: the claim, its supporters in a few words."""
+
+    speakers = serializers.SerializerMethodField(help_text="Slugs of the speakers holding it.")
+    strongest_grade = serializers.SerializerMethodField(
+        help_text="The best Admiralty grade of the evidence holding it, if any."
+    )
+
+    class Meta(PositionSerializer.Meta):
+        fields = [*PositionSerializer.Meta.fields, "speakers", "strongest_grade"]
+        read_only_fields = fields
+
+    def _held(self, position):
+        return self.context.get("held", {}).get(position.pk, ((), ()))
+
+    def get_speakers(self, position) -> list[str]:
+        return list(self._held(position)[0])
+
+    def get_strongest_grade(self, position) -> str | None:
+        grades = self._held(position)[1]
+        return min(grades, key=grade_order) if grades else None
+
+
+class DisputeSerializer(serializers.ModelSerializer):
+    """A disputed question: its positions, who holds each, and the curator's verdict."""
+
+    rules = serializers.SerializerMethodField()
+    pair_classes = serializers.SerializerMethodField()
+    positions = DisputePositionSerializer(many=True, read_only=True)
+    review = VerdictSerializer(source="*", read_only=True)
+
+    class Meta:
+        model = Dispute
+        fields = [
+            "id",
+            "title",
+            "status",
+            "score",
+            "rules",
+            "pair_classes",
+            "time_start",
+            "time_end",
+            "positions",
+            "review",
+            "reopened_because",
+            "created_at",
+            "last_activity_at",
+        ]
+        read_only_fields = fields
+
+    def get_rules(self, dispute) -> list[str]:
+        return tag_list(dispute.rules)
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=PairClass.choices))
+    )
+    def get_pair_classes(self, dispute) -> list[str]:
+        return tag_list(dispute.pair_classes)
+
+
+class DisputeDetailSerializer(DisputeSerializer):
+    """A dispute with the conflicts between its positions (the reasons) and their supporters."""
+
+    conflicts = serializers.SerializerMethodField()
+    supporters = serializers.SerializerMethodField(
+        help_text=f"The first {SUPPORTERS_SHOWN} supporters of each position, by position id; "
+        "page through all of them at /api/positions/{id}/supporters/."
+    )
+
+    class Meta(DisputeSerializer.Meta):
+        fields = [*DisputeSerializer.Meta.fields, "conflicts", "supporters"]
+        read_only_fields = fields
+
+    @extend_schema_field(ConflictSerializer(many=True))
+    def get_conflicts(self, dispute):
+        return ConflictSerializer(self.context.get("conflicts", []), many=True).data
+
+    @extend_schema_field(
+        {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "object"}}}
+    )
+    def get_supporters(self, dispute):
+        shown = self.context.get("supporters", {})
+        return {
+            str(position): SupporterSerializer(rows, many=True).data
+            for position, rows in shown.items()
+        }
+
+
+class DisputeReviewInputSerializer(serializers.Serializer):
+    verdict = serializers.ChoiceField(
+        choices=Verdict.choices[1:],
+        help_text="supported: the record supports `position`; unresolved: a real contradiction, "
+        "undecided; not_a_contradiction: flagged wrongly.",
+    )
+    position = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        help_text="With supported: the id of the position the record supports.",
     )
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
 class DraftFindingSerializer(serializers.Serializer):
-    """A conflict the draft would create: the rule, and what its assertion clashes with."""
+    """A conflict the draft would create: what its claim clashes with, and in which dispute."""
 
     draft_assertion = serializers.IntegerField(
         source="draft", help_text="Index of the draft's assertion in the request's list."
     )
-    rule = serializers.CharField()
-    kind = serializers.CharField()
-    pair_class = serializers.CharField()
+    rules = serializers.ListField(child=serializers.CharField())
+    pair_classes = serializers.ListField(child=serializers.ChoiceField(choices=PairClass.choices))
     score = serializers.FloatField()
     explanation = serializers.CharField()
-    reason = serializers.JSONField()
-    on_record = ConflictSideSerializer(
-        allow_null=True, help_text="The assertion on record it clashes with, with its owner."
+    reasons = serializers.JSONField()
+    position = PositionSerializer(
+        allow_null=True, help_text="The position on record it clashes with."
     )
     other_draft_assertion = serializers.IntegerField(
         source="other_draft",
         allow_null=True,
         help_text="Or the index of another assertion of the same draft.",
     )
+    dispute = serializers.IntegerField(
+        allow_null=True, help_text="The dispute it would join; null when it would open one."
+    )
 
 
 class DraftCheckResultSerializer(serializers.Serializer):
     conflicts = DraftFindingSerializer(many=True)
+    joins = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Ids of the disputes the draft would join."
+    )
+    opens = serializers.IntegerField(help_text="How many new disputes the draft would open.")

@@ -15,7 +15,9 @@ router.register("exclusion-rules", views.ExclusionRuleViewSet, basename="exclusi
 router.register("statements", views.StatementViewSet, basename="statement")
 router.register("evidence", views.EvidenceViewSet, basename="evidence")
 router.register("assertions", views.AssertionViewSet, basename="assertion")
+router.register("positions", views.PositionViewSet, basename="position")
 router.register("conflicts", views.ConflictViewSet, basename="conflict")
+router.register("disputes", views.DisputeViewSet, basename="dispute")
 router.register("rechecks", RecheckViewSet, basename="recheck")
 
 urlpatterns = [

@@ -7,6 +7,7 @@ responses carry an ETag; writes honour If-Match under a row lock (see ``conditio
 from dataclasses import asdict
 
 from django.db import transaction
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
@@ -16,7 +17,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -24,9 +25,9 @@ from statements import selectors
 from statements.api import filters, serializers
 from statements.api.conditional import check_if_match, etag_for, if_none_match_hit
 from statements.api.permissions import IsCurator
-from statements.models import Entity
+from statements.models import Assertion, Entity, Position
 from statements.services import (
-    conflict_review,
+    dispute_review,
     entity_save,
     evidence_create,
     evidence_delete,
@@ -54,13 +55,7 @@ IF_NONE_MATCH = OpenApiParameter(
     OpenApiParameter.HEADER,
     description="An ETag you hold: 304 with no body when the record has not changed.",
 )
-CONFLICT_SEARCH_FIELDS = [
-    "explanation",
-    "assertion_a__statement__quote",
-    "assertion_b__statement__quote",
-    "assertion_a__evidence__title",
-    "assertion_b__evidence__title",
-]
+CONFLICT_SEARCH_FIELDS = ["explanation"]
 CONFLICT_ORDERING_FIELDS = ["score", "detected_at", "updated_at", "id"]
 # A nested ``.../conflicts/`` route lists conflicts: its queryset, filters and schema are theirs.
 CONFLICT_LIST_OPTIONS = {
@@ -357,20 +352,46 @@ class AssertionViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[0-9]+"
 
 
-# --- Conflicts and their review. ---
+# --- Positions, conflicts, disputes and their review. ---
+
+
+@extend_schema_view(retrieve=extend_schema(parameters=[IF_NONE_MATCH]))
+class PositionViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
+    """Claims, each held by one or more supporters (the assertions that make it)."""
+
+    queryset = Position.objects.select_related(*selectors.POSITION_JOINS).annotate(
+        supporter_total=Count("supporters")
+    )
+    serializer_class = serializers.PositionSerializer
+    lookup_value_regex = "[0-9]+"
+    filter_backends = [filters.OrderingFilter]
+    ordering_fields = ["id"]
+    ordering = ["id"]
+
+    @extend_schema(
+        summary="Supporters of a position",
+        description="The statements and evidence items that hold the position, paged, oldest "
+        "first.",
+        responses=serializers.SupporterSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def supporters(self, request, pk=None):
+        position = get_object_or_404(Position, pk=pk)
+        page = self.paginate_queryset(selectors.position_supporters([position.pk]))
+        return self.get_paginated_response(serializers.SupporterSerializer(page, many=True).data)
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="List conflicts",
-        description="Flagged pairs, both sides in full. Retracted ones are left out unless "
-        "asked for with status.",
+        description="Pairs of positions that cannot both be true, each with every rule that "
+        "sees it. Retracted ones are left out unless asked for with status.",
     ),
     retrieve=extend_schema(parameters=[IF_NONE_MATCH]),
 )
 class ConflictViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
-    """Pairs of assertions that cannot both be true. Derived by the engine; curators review
-    them. Read-only except for the review action: status changes only through a review."""
+    """The reasons beneath disputes: two positions that cannot both be true. Derived by the
+    engine; read-only (curators review the dispute)."""
 
     queryset = selectors.conflict_list()
     serializer_class = serializers.ConflictSerializer
@@ -380,31 +401,114 @@ class ConflictViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     search_fields = CONFLICT_SEARCH_FIELDS
     ordering_fields = CONFLICT_ORDERING_FIELDS
 
+
+def _held(position_ids) -> dict[int, tuple[list[str], list[str]]]:
+    """Return, per position, the slugs of its speakers (at most 10) and its evidence grades."""
+    held: dict[int, tuple[list[str], list[str]]] = {pk: ([], []) for pk in position_ids}
+    rows = (
+        Assertion.objects.filter(position_id__in=list(position_ids))
+        .values_list(
+            "position_id",
+            "statement__speaker__slug",
+            "evidence__reliability",
+            "evidence__credibility",
+        )
+        .order_by("position_id", "statement__speaker__slug")
+        .distinct()
+    )
+    for position, speaker, reliability, credibility in rows:
+        speakers, grades = held[position]
+        if speaker is not None and speaker not in speakers and len(speakers) < 10:
+            speakers.append(speaker)
+        if reliability is not None:
+            grades.append(f"{reliability}{credibility}")
+    return held
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List disputes",
+        description="Disputed questions, each the positions that clash on it with who holds "
+        "each. Retracted ones are left out unless asked for with status.",
+    ),
+    retrieve=extend_schema(
+        summary="Show a dispute",
+        description="Its positions side by side, the first supporters of each, the conflicts "
+        "between them (the reasons) and the verdict.",
+        parameters=[IF_NONE_MATCH],
+        responses=serializers.DisputeDetailSerializer,
+    ),
+)
+class DisputeViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
+    """Disputed questions: what a curator reviews and a front end lists. Derived from the
+    conflicts; read-only except for the review action."""
+
+    queryset = selectors.dispute_list()
+    serializer_class = serializers.DisputeSerializer
+    lookup_value_regex = "[0-9]+"
+    filterset_class = filters.DisputeFilter
+    filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
+    search_fields = ["title"]
+    ordering_fields = ["score", "last_activity_at", "created_at", "id"]
+
     def get_serializer_class(self):
         if self.action == "review":
-            return serializers.ConflictReviewInputSerializer
+            return serializers.DisputeReviewInputSerializer
         return self.serializer_class
 
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "held": getattr(self, "_held", {})}
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        self._held = _held([p.pk for dispute in page for p in dispute.positions.all()])
+        data = serializers.DisputeSerializer(
+            page, many=True, context=self.get_serializer_context()
+        ).data
+        return self.get_paginated_response(data)
+
+    def get_output_serializer(self, instance):
+        position_ids = [p.pk for p in instance.positions.all()]
+        self._held = _held(position_ids)
+        supporters = {
+            pk: list(selectors.position_supporters([pk])[: serializers.SUPPORTERS_SHOWN])
+            for pk in position_ids
+        }
+        context = {
+            **self.get_serializer_context(),
+            "conflicts": list(selectors.dispute_conflicts(instance)),
+            "supporters": supporters,
+        }
+        return serializers.DisputeDetailSerializer(instance, context=context)
+
     @extend_schema(
-        summary="Review a conflict",
-        description="Confirm or dismiss with a note; who and when are kept. A dismissed pair "
-        "stays dismissed if it is retracted and clashes again.",
-        request=serializers.ConflictReviewInputSerializer,
-        responses=serializers.ConflictSerializer,
+        summary="Give a dispute a verdict",
+        description="Which position the record supports (supported, with position), "
+        "unresolved, or not_a_contradiction, with a note; who and when are kept. The verdict "
+        "holds while the dispute keeps its positions; a new position re-opens it.",
+        request=serializers.DisputeReviewInputSerializer,
+        responses=serializers.DisputeDetailSerializer,
         parameters=[IF_MATCH],
     )
     @action(detail=True, methods=["post"], permission_classes=[IsCurator], filter_backends=[])
     def review(self, request, pk=None):
-        conflict = self.get_object()
+        dispute = self.get_object()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        conflict_review(
-            conflict=conflict,
-            decision=serializer.validated_data["decision"],
-            note=serializer.validated_data["note"],
+        data = serializer.validated_data
+        position = None
+        if data["position"] is not None:
+            position = Position.objects.filter(pk=data["position"]).first()
+            if position is None:
+                raise ValidationError({"position": [f"No position {data['position']}."]})
+        dispute_review(
+            dispute=dispute,
+            verdict=data["verdict"],
+            position=position,
+            note=data["note"],
             reviewer=request.user,
         )
-        return self.respond(conflict)
+        return self.respond(dispute)
 
 
 # --- Check a draft. ---
@@ -417,7 +521,8 @@ class CheckApi(APIView):
 
     @extend_schema(
         summary="Check a draft statement",
-        description="Does this new quote contradict anything on record? Nothing is saved.",
+        description="Does this new quote contradict anything on record, and which disputes "
+        "would it join or open? Nothing is saved.",
         request=serializers.DraftStatementSerializer,
         responses={200: serializers.DraftCheckResultSerializer},
     )
@@ -428,16 +533,19 @@ class CheckApi(APIView):
         assertions = [dict(item) for item in data.pop("assertions")]
         # A savepoint rolled back whatever happens: checking must never leave a trace.
         with transaction.atomic():
-            findings = conflicts_check_draft(assertions=assertions, **data)
+            result = conflicts_check_draft(assertions=assertions, **data)
             transaction.set_rollback(True)
-        on_record = selectors.assertion_list().in_bulk(
-            [finding.assertion for finding in findings if finding.assertion is not None]
+        on_record = (
+            Position.objects.select_related(*selectors.POSITION_JOINS)
+            .annotate(supporter_total=Count("supporters"))
+            .in_bulk([f.position for f in result.findings if f.position is not None])
         )
-        results = [
-            {**asdict(finding), "on_record": on_record.get(finding.assertion)}
-            for finding in findings
+        conflicts = [
+            {**asdict(finding), "position": on_record.get(finding.position)}
+            for finding in result.findings
         ]
-        return Response(serializers.DraftCheckResultSerializer({"conflicts": results}).data)
+        body = {"conflicts": conflicts, "joins": result.joins, "opens": result.opens}
+        return Response(serializers.DraftCheckResultSerializer(body).data)
 
 
 class NotFoundApi(APIView):

@@ -13,6 +13,8 @@ from statements.services.catalogue import (
 )
 from statements.services.entities import entity_save
 from statements.services.records import (
+    assertion_delete,
+    assertion_save,
     conflict_checks_deferred,
     evidence_create,
     evidence_delete,
@@ -21,13 +23,15 @@ from statements.services.records import (
     statement_delete,
     statement_update,
 )
-from statements.services.reviews import conflict_review
+from statements.services.reviews import dispute_review
 from statements.services.validation import assertion_clean
 
 __all__ = [
     "assertion_clean",
+    "assertion_delete",
+    "assertion_save",
     "conflict_checks_deferred",
-    "conflict_review",
+    "dispute_review",
     "entity_save",
     "evidence_create",
     "evidence_delete",

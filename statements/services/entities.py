@@ -118,7 +118,7 @@ def _reached(entity: Entity, limit: int) -> set[int] | None:
 
 
 def _recheck_mentions(entity: Entity) -> None:
-    """Re-check the assertions that mention what ``entity`` reaches, or all past the limit."""
+    """Re-check the positions that mention what ``entity`` reaches, or all past the limit."""
     if not Assertion.objects.exists():
         return  # nothing on record yet (a first seed load sets up its entities first)
     reached = _reached(entity, MENTIONS_CHECK_LIMIT)
@@ -131,10 +131,10 @@ def _recheck_mentions(entity: Entity) -> None:
             Assertion.objects.filter(object_id__in=reached_ids),
             Assertion.objects.filter(statement_id__in=statements),
         ):
-            ids.update(queryset.values_list("pk", flat=True)[: MENTIONS_CHECK_LIMIT + 1])
+            ids.update(queryset.values_list("position_id", flat=True)[: MENTIONS_CHECK_LIMIT + 1])
             if len(ids) > MENTIONS_CHECK_LIMIT:
                 break
     if reached is None or len(ids) > MENTIONS_CHECK_LIMIT:
         recheck_on_commit(reason=f"entity {entity.slug} changed (part_of, kind or categories)")
     else:
-        conflicts_check_later(assertion_ids=ids)
+        conflicts_check_later(position_ids=ids)

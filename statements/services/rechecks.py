@@ -1,10 +1,10 @@
 """Full re-checks split into shards that run on Celery workers, or in-process without a broker.
 
-A re-check is a ``Recheck`` row with one ``RecheckShard`` row per shard (subject-id ranges plus
-the generic-claims shard, see ``conflicts_recheck_shards``). Each shard runs
-``conflicts_recheck(shard=...)`` in its own transaction and then marks itself done, so a shard
-that runs twice (a killed worker's message delivered again) changes nothing the second time,
-and the conflict set is the same whichever way the shards ran.
+A re-check is a ``Recheck`` row with one ``RecheckShard`` row per shard (subject-id ranges, see
+``conflicts_recheck_shards``). Each shard runs ``conflicts_recheck(shard=...)`` in its own
+transaction and then marks itself done, so a shard that runs twice (a killed worker's message
+delivered again) changes nothing the second time, and the conflict set is the same whichever
+way the shards ran. The shard that finishes last rebuilds the disputes from the conflicts.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from statements.models import Recheck, RecheckShard, RecheckStatus
-from statements.services.conflicts import Shard, conflicts_recheck, conflicts_recheck_shards
+from statements.services.disputes import disputes_rebuild
+from statements.services.recheck_scan import Shard, conflicts_recheck, conflicts_recheck_shards
 
 COUNT_FIELDS = ("found", "new", "retracted", "unchanged", "restored")
 
@@ -118,6 +119,7 @@ def _recheck_totals(recheck_id: int) -> None:
     for name in COUNT_FIELDS:
         setattr(recheck, name, totals[name] or 0)
     if recheck.shards_done == recheck.shards_total:
+        disputes_rebuild()
         recheck.status = RecheckStatus.DONE
         recheck.finished_at = timezone.now()
     recheck.save()

@@ -1,9 +1,10 @@
 """Statements and evidence, written together with their assertions in one transaction.
 
-After every write the changed assertions are checked against the record
-(``conflicts_check_assertions``), so the API, the admin and the seed loader all find conflicts
-the same way. A bulk writer (the seed loader) wraps its writes in ``conflict_checks_deferred()``
-to check everything it wrote once at the end instead of record by record.
+Every assertion saved here gets its position (``positions_assign``); after every write the
+positions it touched are checked against the record (``conflicts_check_positions``), so the
+API, the admin and the seed loader all find conflicts and disputes the same way. A bulk writer
+(the seed loader) wraps its writes in ``conflict_checks_deferred()`` to check everything it
+wrote once at the end instead of record by record.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from statements.models import Assertion, Evidence, Statement
-from statements.services.conflicts import conflicts_check_assertions, conflicts_forget_assertions
+from statements.services.conflicts import conflicts_check_positions, neighbours_of
+from statements.services.positions import positions_assign, positions_delete, positions_unheld
 from statements.services.validation import assertion_clean
 
 STATEMENT_FIELDS = ("speaker", "source", "said_at", "said_at_precision", "quote", "context", "ref")
@@ -37,17 +39,17 @@ EVIDENCE_FIELDS = (
 )
 
 
-# How many assertions a deferred check reads at once: the candidates of a batch are compared
+# How many positions a deferred check reads at once: the candidates of a batch are compared
 # with all of the batch, so an unbounded batch would grow quadratically.
 DEFERRED_BATCH = 500
 
-# The assertion ids written inside ``conflict_checks_deferred``, or None outside it.
+# The position ids touched inside ``conflict_checks_deferred``, or None outside it.
 _deferred: ContextVar[set[int] | None] = ContextVar("deferred_conflict_checks", default=None)
 
 
 @contextmanager
 def conflict_checks_deferred() -> Iterator[None]:
-    """Collect the assertions the record services write, and check them all on a clean exit.
+    """Collect the positions the record services touch, and check them all on a clean exit.
 
     Checking each record as it is written reads its candidates and upserts its conflicts one
     record at a time; a loader writing many records checks them together instead, in batches
@@ -68,27 +70,36 @@ def conflict_checks_deferred() -> Iterator[None]:
     _check_now(pending)
 
 
-def _check_now(assertion_ids: Iterable[int]) -> None:
-    ids = sorted(assertion_ids)
+def _check_now(position_ids: Iterable[int]) -> None:
+    ids = sorted(position_ids)
     for start in range(0, len(ids), DEFERRED_BATCH):
-        conflicts_check_assertions(assertion_ids=ids[start : start + DEFERRED_BATCH])
+        conflicts_check_positions(position_ids=ids[start : start + DEFERRED_BATCH])
 
 
-def conflicts_check_later(*, assertion_ids: Iterable[int]) -> None:
-    """Check ``assertion_ids`` now, or at the end of the enclosing ``conflict_checks_deferred``."""
+def conflicts_check_later(*, position_ids: Iterable[int]) -> None:
+    """Check ``position_ids`` now, or at the end of the enclosing ``conflict_checks_deferred``."""
     pending = _deferred.get()
     if pending is None:
-        _check_now(assertion_ids)
+        _check_now(position_ids)
     else:
-        pending.update(assertion_ids)
+        pending.update(position_ids)
 
 
-def _forget(assertion_ids: list[int]) -> None:
-    """Drop the conflicts of assertions about to be deleted (and any pending check of them)."""
+def positions_settle(*, before: Iterable[int], after: Iterable[int]) -> None:
+    """Check what a write did to positions: ``before`` and ``after`` it, of the records touched.
+
+    Positions left without supporters go, with their conflicts; the positions they clashed
+    with are checked again (their disputes may split or close), and so is every position that
+    gained or lost a supporter (its conflicts' scores and supporter pairs change).
+    """
+    before, after = set(before), set(after)
+    pruned = set(positions_unheld(position_ids=before - after))
+    neighbours = neighbours_of(pruned)
+    positions_delete(position_ids=pruned)
     pending = _deferred.get()
     if pending is not None:
-        pending.difference_update(assertion_ids)
-    conflicts_forget_assertions(assertion_ids=assertion_ids)
+        pending.difference_update(pruned)
+    conflicts_check_later(position_ids=((before | after) - pruned) | neighbours)
 
 
 def _prefixed(error: ValidationError, prefix: str) -> ValidationError:
@@ -99,7 +110,10 @@ def _prefixed(error: ValidationError, prefix: str) -> ValidationError:
     return ValidationError({prefix: error.messages})
 
 
-def _clean_all(assertions: Iterable[Mapping[str, Any]]) -> list[tuple[int | None, dict[str, Any]]]:
+def clean_assertions(
+    assertions: Iterable[Mapping[str, Any]],
+) -> list[tuple[int | None, dict[str, Any]]]:
+    """Return ``(id, cleaned fields)`` for each item, or raise naming ``assertions.N.field``."""
     cleaned = []
     for index, data in enumerate(assertions):
         try:
@@ -116,8 +130,8 @@ def _full_clean(record: Statement | Evidence) -> None:
 
 def _replace_assertions(
     *, owner_field: str, owner: Statement | Evidence, assertions: Iterable[Mapping[str, Any]]
-) -> list[int]:
-    """Make ``owner``'s assertions exactly ``assertions``; return the ids created or changed.
+) -> tuple[set[int], set[int]]:
+    """Make ``owner``'s assertions exactly ``assertions``; return the positions before and after.
 
     An item with an ``id`` updates that assertion in place (so its conflicts keep their
     reviews). An item without one that says exactly what an unclaimed assertion of ``owner``
@@ -125,7 +139,7 @@ def _replace_assertions(
     a client resending a record without ids must not lose its reviews. The other items are
     created; assertions left out are deleted.
     """
-    cleaned = _clean_all(assertions)
+    cleaned = clean_assertions(assertions)
     existing = {a.pk: a for a in Assertion.objects.filter(**{owner_field: owner}).order_by("pk")}
     claimed: set[int] = set()
     for index, (assertion_id, _fields) in enumerate(cleaned):
@@ -136,7 +150,8 @@ def _replace_assertions(
                 {f"assertions.{index}.id": f"Assertion {assertion_id} does not belong here."}
             )
         claimed.add(assertion_id)
-    touched: list[int] = []
+    before = {a.position_id for a in existing.values()}
+    saved: list[Assertion] = []
     for assertion_id, fields in cleaned:
         if assertion_id is not None:
             assertion = existing[assertion_id]
@@ -156,13 +171,14 @@ def _replace_assertions(
                 claimed.add(assertion.pk)
         for name, value in fields.items():
             setattr(assertion, name, value)
+        saved.append(assertion)
+    positions_assign(assertions=saved)
+    for assertion in saved:
         assertion.save()
-        touched.append(assertion.pk)
     removed = [pk for pk in existing if pk not in claimed]
     if removed:
-        _forget(removed)
         Assertion.objects.filter(pk__in=removed).delete()
-    return touched
+    return before, {assertion.position_id for assertion in saved}
 
 
 def _write(
@@ -182,17 +198,22 @@ def _write(
     _full_clean(record)
     record.save()
     if assertions is None:
-        touched = list(record.assertions.values_list("pk", flat=True))
+        # The record's own fields (speaker, time, grade) change its supporters' pair classes.
+        held = set(record.assertions.values_list("position_id", flat=True))
+        positions_settle(before=held, after=held)
     else:
-        touched = _replace_assertions(owner_field=owner_field, owner=record, assertions=assertions)
-    conflicts_check_later(assertion_ids=touched)
+        before, after = _replace_assertions(
+            owner_field=owner_field, owner=record, assertions=assertions
+        )
+        positions_settle(before=before, after=after)
 
 
 def _delete(record: Statement | Evidence) -> None:
-    # Conflicts are derived from the assertions: forget them first, then the record and its
-    # assertions go together (history keeps all three).
-    _forget(list(record.assertions.values_list("pk", flat=True)))
+    # The record and its assertions go together (history keeps both); positions no one else
+    # holds go with their conflicts, and the rest are checked again.
+    held = set(record.assertions.values_list("position_id", flat=True))
     record.delete()
+    positions_settle(before=held, after=())
 
 
 @transaction.atomic
@@ -275,3 +296,25 @@ def statement_delete(*, statement: Statement) -> None:
 def evidence_delete(*, evidence: Evidence) -> None:
     """Delete an evidence item with its assertions and their conflicts."""
     _delete(evidence)
+
+
+@transaction.atomic
+def assertion_save(*, assertion: Assertion) -> Assertion:
+    """Save one assertion already checked with ``assertion_clean``; re-check its positions."""
+    before = set()
+    if assertion.pk:
+        before = set(
+            Assertion.objects.filter(pk=assertion.pk).values_list("position_id", flat=True)
+        )
+    positions_assign(assertions=[assertion])
+    assertion.save()
+    positions_settle(before=before, after={assertion.position_id})
+    return assertion
+
+
+@transaction.atomic
+def assertion_delete(*, assertion: Assertion) -> None:
+    """Delete one assertion; its position goes too if no one else holds it."""
+    held = {assertion.position_id}
+    assertion.delete()
+    positions_settle(before=held, after=())

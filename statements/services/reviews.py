@@ -1,26 +1,55 @@
-"""Curators' verdicts on conflicts: confirm or dismiss, with a note, remembered by who and when."""
+"""Curators' verdicts on disputes, remembered by who and when, kept while the positions stay."""
+
+from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from statements.models import Conflict, ConflictStatus, ReviewDecision
+from statements.models import Dispute, DisputeStatus, Position, Verdict
 
 
 @transaction.atomic
-def conflict_review(*, conflict: Conflict, decision: str, note: str = "", reviewer) -> Conflict:
-    """Record ``reviewer``'s ``decision`` (confirmed or dismissed) and note on ``conflict``.
+def dispute_review(
+    *,
+    dispute: Dispute,
+    verdict: str,
+    reviewer,
+    position: Position | None = None,
+    note: str = "",
+) -> Dispute:
+    """Record ``reviewer``'s ``verdict`` and note on ``dispute``.
 
-    A retracted conflict keeps the decision for when its assertions clash again, but stays
-    retracted until then.
+    ``supported`` names the ``position`` the record supports, one of the dispute's own;
+    ``unresolved`` says the contradiction is real and undecided; ``not_a_contradiction``
+    dismisses it. The verdict holds while the dispute keeps these positions: a new one
+    re-opens it (``statements.services.disputes``). A retracted dispute keeps the verdict.
     """
-    if decision not in (ReviewDecision.CONFIRMED, ReviewDecision.DISMISSED):
-        raise ValidationError({"decision": "Choose confirmed or dismissed."})
-    conflict.review_decision = decision
-    conflict.review_note = note
-    conflict.reviewed_by = reviewer
-    conflict.reviewed_at = timezone.now()
-    if conflict.status != ConflictStatus.RETRACTED:
-        conflict.status = decision
-    conflict.save()
-    return conflict
+    if verdict not in (Verdict.SUPPORTED, Verdict.UNRESOLVED, Verdict.NOT_A_CONTRADICTION):
+        raise ValidationError({"verdict": "Choose supported, unresolved or not_a_contradiction."})
+    keys = sorted(dispute.positions.values_list("key", flat=True))
+    if verdict == Verdict.SUPPORTED:
+        if position is None:
+            raise ValidationError({"position": "Name the position the record supports."})
+        if position.dispute_id != dispute.pk:
+            raise ValidationError(
+                {"position": f"Position {position.pk} is not one of this dispute's positions."}
+            )
+    elif position is not None:
+        raise ValidationError({"position": f"A verdict of {verdict} names no position."})
+    dispute.verdict = verdict
+    dispute.verdict_position = position
+    dispute.verdict_note = note
+    dispute.reviewed_by = reviewer
+    dispute.reviewed_at = timezone.now()
+    dispute.reviewed_positions = keys
+    dispute.reopened_because = ""
+    if dispute.status != DisputeStatus.RETRACTED:
+        dispute.status = (
+            DisputeStatus.DISMISSED
+            if verdict == Verdict.NOT_A_CONTRADICTION
+            else DisputeStatus.REVIEWED
+        )
+    dispute.last_activity_at = dispute.reviewed_at
+    dispute.save()
+    return dispute

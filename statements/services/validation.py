@@ -39,11 +39,34 @@ def _check_kind(entity: Entity, allowed: list[str], field: str, predicate: Predi
         )
 
 
-def _value_columns(predicate: Predicate, value: Any) -> dict[str, Any]:
-    """Return the value columns for ``value`` read as ``predicate`` declares it."""
-    columns: dict[str, Any] = {"object": None, "choice": "", "number": None, "boolean": None}
+def _finite(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
+
+
+def _value_columns(predicate: Predicate, value: Any, comparator: str) -> dict[str, Any]:
+    """Return the value columns for ``value`` read as ``predicate`` declares it.
+
+    A range (comparator ``between``) is a list of two numbers, low first.
+    """
+    columns: dict[str, Any] = {
+        "object": None,
+        "choice": "",
+        "number": None,
+        "number_high": None,
+        "boolean": None,
+    }
     if value is None or value == "":
         raise ValidationError({"value": f"{predicate.slug} needs a value."})
+    if comparator == Comparator.BETWEEN and predicate.value_type == ValueType.NUMBER:
+        if not isinstance(value, list | tuple) or len(value) != 2 or not all(map(_finite, value)):
+            raise ValidationError(
+                {"value": "A range (between) takes two finite numbers, low first: [20, 40]."}
+            )
+        low, high = (float(bound) for bound in value)
+        if low > high:
+            raise ValidationError({"value": f"The range starts at {low:g}, above its end."})
+        columns["number"], columns["number_high"] = low, high
+        return columns
     if predicate.value_type == ValueType.ENTITY:
         if not isinstance(value, Entity):
             raise ValidationError({"value": f"{predicate.slug} takes an entity as its value."})
@@ -59,11 +82,7 @@ def _value_columns(predicate: Predicate, value: Any) -> dict[str, Any]:
             )
         columns["choice"] = value
     elif predicate.value_type == ValueType.NUMBER:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-        ):
+        if not _finite(value):
             raise ValidationError({"value": f"{predicate.slug} takes a finite number."})
         columns["number"] = float(value)
     elif predicate.value_type == ValueType.BOOLEAN:
@@ -84,7 +103,8 @@ def assertion_clean(*, data: Mapping[str, Any]) -> dict[str, Any]:
     """Return the model fields of an assertion described by ``data``, or raise naming the field.
 
     ``data`` holds ``predicate`` (a Predicate), ``subject`` (an Entity), ``value`` (an Entity,
-    a choice slug, a number or a boolean, as the predicate's type says) and optionally
+    a choice slug, a number, ``[low, high]`` with comparator ``between``, or a boolean, as the
+    predicate's type says) and optionally
     ``comparator``, ``polarity``, ``valid_from``, ``valid_until``, ``time_precision``,
     ``certainty`` and ``note``.
     """
@@ -95,13 +115,12 @@ def assertion_clean(*, data: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(subject, Entity):
         raise ValidationError({"subject": "An assertion needs a known subject entity."})
     _check_kind(subject, predicate.subject_kinds, "subject", predicate)
-    columns = _value_columns(predicate, data.get("value"))
-
     comparator = data.get("comparator") or Comparator.EXACTLY
+    _check_choice("comparator", comparator, Comparator)
+    columns = _value_columns(predicate, data.get("value"), comparator)
     polarity = data.get("polarity") or Polarity.AFFIRMED
     certainty = data.get("certainty") or Certainty.ASSERTED
     precision = data.get("time_precision") or TimePrecision.DAY
-    _check_choice("comparator", comparator, Comparator)
     _check_choice("polarity", polarity, Polarity)
     _check_choice("certainty", certainty, Certainty)
     _check_choice("time_precision", precision, TimePrecision)
@@ -134,8 +153,7 @@ ORDERING_OPERATORS = frozenset({"gt", "ge", "lt", "le"})
 CONDITION_SIDES = ("left", "right")
 
 
-def _is_number(value: Any) -> bool:
-    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
+_is_number = _finite
 
 
 def condition_clean(*, side: str, predicate: Any, operator: Any, value: Any) -> None:

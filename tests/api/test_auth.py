@@ -7,7 +7,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 
-from statements.models import Conflict, Statement
+from statements.models import Dispute, Statement
 from tests.api.utils import error_attrs, statement_payload
 
 READS = [
@@ -33,13 +33,13 @@ def test_anonymous_write_is_a_401_with_a_token_challenge(seeded, api_client):
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
     assert error_attrs(response) == {None: "not_authenticated"}
-    conflict = Conflict.objects.first()
+    dispute = Dispute.objects.first()
     response = api_client.post(
-        f"/api/conflicts/{conflict.pk}/review/", {"decision": "dismissed"}, format="json"
+        f"/api/disputes/{dispute.pk}/review/", {"verdict": "unresolved"}, format="json"
     )
     assert response.status_code == 401
-    conflict.refresh_from_db()
-    assert conflict.review_decision == ""
+    dispute.refresh_from_db()
+    assert dispute.verdict == ""
 
 
 def test_a_bad_token_is_a_401(seeded):
@@ -56,9 +56,9 @@ def test_a_signed_in_non_curator_gets_403(seeded, user_api_client):
     assert error_attrs(response) == {None: "permission_denied"}
     statement = Statement.objects.first()
     assert user_api_client.delete(f"/api/statements/{statement.pk}/").status_code == 403
-    conflict = Conflict.objects.first()
+    dispute = Dispute.objects.first()
     response = user_api_client.post(
-        f"/api/conflicts/{conflict.pk}/review/", {"decision": "dismissed"}, format="json"
+        f"/api/disputes/{dispute.pk}/review/", {"verdict": "unresolved"}, format="json"
     )
     assert response.status_code == 403
     assert Statement.objects.filter(pk=statement.pk).exists()

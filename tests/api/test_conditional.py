@@ -7,7 +7,7 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from statements.models import Conflict, ConflictStatus, Statement
+from statements.models import Dispute, DisputeStatus, Statement
 from statements.services.accounts import curator_create
 from tests.api.utils import error_attrs
 
@@ -63,23 +63,26 @@ def test_a_stale_if_match_is_a_412_and_changes_nothing(seeded, curator_api_clien
     assert ok.status_code in (200, 204), ok.content
 
 
-def test_two_curators_saving_the_same_review_one_wins_the_other_gets_412(
+def test_two_curators_saving_the_same_verdict_one_wins_the_other_gets_412(
     seeded, curator_api_client, second_curator_client
 ):
-    conflict = Conflict.objects.filter(status=ConflictStatus.OPEN).first()
-    url = f"/api/conflicts/{conflict.pk}/"
+    dispute = Dispute.objects.filter(status=DisputeStatus.OPEN).first()
+    url = f"/api/disputes/{dispute.pk}/"
     etag = curator_api_client.get(url)["ETag"]
     assert second_curator_client.get(url)["ETag"] == etag
     first = curator_api_client.post(
-        url + "review/", {"decision": "confirmed", "note": "A"}, format="json", HTTP_IF_MATCH=etag
+        url + "review/", {"verdict": "unresolved", "note": "A"}, format="json", HTTP_IF_MATCH=etag
     )
     second = second_curator_client.post(
-        url + "review/", {"decision": "dismissed", "note": "B"}, format="json", HTTP_IF_MATCH=etag
+        url + "review/",
+        {"verdict": "not_a_contradiction", "note": "B"},
+        format="json",
+        HTTP_IF_MATCH=etag,
     )
     assert (first.status_code, second.status_code) == (200, 412)
-    conflict.refresh_from_db()
-    assert (conflict.status, conflict.review_note) == (ConflictStatus.CONFIRMED, "A")
-    assert conflict.reviewed_by.username == "curator"
+    dispute.refresh_from_db()
+    assert (dispute.status, dispute.verdict_note) == (DisputeStatus.REVIEWED, "A")
+    assert dispute.reviewed_by.username == "curator"
 
 
 def test_if_match_star_and_weak_tags_match(seeded, curator_api_client):
@@ -105,8 +108,8 @@ def test_if_match_star_and_weak_tags_match(seeded, curator_api_client):
 )
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_reviews_on_postgresql_one_wins(transactional_db, seeded):
-    conflict = Conflict.objects.filter(status=ConflictStatus.OPEN).first()
-    url = f"/api/conflicts/{conflict.pk}/"
+    dispute = Dispute.objects.filter(status=DisputeStatus.OPEN).first()
+    url = f"/api/disputes/{dispute.pk}/"
     tokens = [curator_create(username=f"c{i}")[1] for i in range(4)]
     clients = []
     for token in tokens:
@@ -120,7 +123,7 @@ def test_concurrent_reviews_on_postgresql_one_wins(transactional_db, seeded):
     def review(client, note):
         barrier.wait()
         response = client.post(
-            url + "review/", {"decision": "dismissed", "note": note}, format="json",
+            url + "review/", {"verdict": "not_a_contradiction", "note": note}, format="json",
             HTTP_IF_MATCH=etag,
         )  # fmt: skip
         statuses.append(response.status_code)

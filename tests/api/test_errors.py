@@ -173,7 +173,12 @@ def test_duplicate_ref_is_named(post_statement):
 def test_bad_filter_values_are_named(seeded, api_client):
     cases = {
         "/api/conflicts/?status=maybe": "status",
-        "/api/conflicts/?kind=vibes": "kind",
+        "/api/conflicts/?rule=vibes": "rule",
+        "/api/disputes/?said_after=yesterday": "said_after",
+        "/api/disputes/?status=maybe": "status",
+        "/api/disputes/?verdict=perhaps": "verdict",
+        "/api/disputes/?pair_class=x": "pair_class",
+        "/api/disputes/?about_after=yesterday": "about_after",
         "/api/conflicts/?pair_class=x": "pair_class",
         "/api/conflicts/?speaker=nobody": "speaker",
         "/api/conflicts/?speaker=russian-mod&speaker_side=perhaps": "speaker_side",

@@ -20,13 +20,19 @@ LISTS = {
     + IDS,  # count, page with speaker/source/author, assertions with values
     "/api/evidence/": TX + 3 + IDS,
     "/api/assertions/": TX + 2 + IDS,  # values and owner joined
-    "/api/conflicts/": TX + 2 + IDS,  # both sides in full, joined
-    "/api/conflicts/?status=open&status=confirmed&kind=exclusive_value&min_score=0.1": TX + 2 + IDS,
+    "/api/conflicts/": TX + 2 + IDS,  # both positions joined, their supporter counts
+    "/api/conflicts/?status=open&status=retracted&rule=exclusive_value&min_score=0.1": TX + 2 + IDS,
     "/api/conflicts/?speaker=russian-mod&speaker_side=true&entity=amstor-mall": TX + 4 + IDS,
     "/api/conflicts/?predicate=facility_status&search=mall&ordering=-detected_at": TX + 3 + IDS,
     "/api/statements/?speaker=russian-federation&speaker_side=true&about=amstor-mall": TX + 5 + IDS,
     "/api/entities/russian-federation/conflicts/?side=true": TX + 3 + IDS,  # + the entity
     "/api/assertions/?entity=amstor-mall": TX + 3 + IDS,
+    # count, page, positions with their supporter counts, speakers and grades of those
+    "/api/disputes/": TX + 4 + IDS,
+    "/api/disputes/?speaker=russian-mod&speaker_side=true&pair_class=against_evidence": TX
+    + 5
+    + IDS,
+    "/api/positions/": TX + 2 + IDS,
 }
 
 

@@ -1,11 +1,7 @@
 """The seed case's questions, asked the way a front end asks them."""
 
-from statements.models import Assertion, Conflict, Statement
+from statements.models import Assertion, Conflict, Dispute, Statement
 from tests.api.utils import statement_payload
-
-
-def _refs(side):
-    return (side["statement"] or side["evidence"])["ref"]
 
 
 def _all(client, url):
@@ -14,6 +10,23 @@ def _all(client, url):
     body = response.json()
     assert body["next"] is None, "one page should do for the seed case"
     return body["results"]
+
+
+def _refs(position_id: int) -> set[str]:
+    """Return the refs of the statements and evidence holding a position."""
+    held = Assertion.objects.filter(position_id=position_id)
+    return {ref for pair in held.values_list("statement__ref", "evidence__ref") for ref in pair} - {
+        None
+    }
+
+
+def _pairs(conflicts):
+    return {
+        frozenset((ref_a, ref_b))
+        for c in conflicts
+        for ref_a in _refs(c["position_a"]["id"])
+        for ref_b in _refs(c["position_b"]["id"])
+    }
 
 
 def test_everything_the_defence_ministry_said_about_the_mall_and_what_contradicts_it(
@@ -31,86 +44,95 @@ def test_everything_the_defence_ministry_said_about_the_mall_and_what_contradict
     } <= refs
     # Putin speaks for the state, not for the ministry; the footage is not a statement.
     assert "putin-no-civilian-targets" not in refs
-    assert all(
-        statement["speaker"]["slug"] in {"russian-mod", "igor-konashenkov"}
-        for statement in statements
-    )
 
+    disputes = _all(
+        api_client, "/api/disputes/?speaker=russian-mod&speaker_side=true&entity=amstor-mall"
+    )
+    titles = {d["title"].split(" · ")[1] for d in disputes}
+    assert {"facility status", "cause of fire", "deliberately targeted"} <= titles
     conflicts = _all(
         api_client,
         "/api/conflicts/?speaker=russian-mod&speaker_side=true&entity=amstor-mall&page_size=200",
     )
-    pairs = {frozenset((_refs(c["side_a"]), _refs(c["side_b"]))) for c in conflicts}
+    pairs = _pairs(conflicts)
     assert frozenset({"konashenkov-non-functioning", "cctv-interior-shop"}) in pairs
     assert frozenset({"mod-fire-spread", "cctv-interior-shop"}) in pairs
     assert frozenset({"mod-denied-striking-mall", "cctv-interior-shop"}) in pairs
     assert frozenset({"mod-accidental-fire", "podolyak-deliberate-blow"}) in pairs
-    for conflict in conflicts:
-        speakers = {
-            side["statement"]["speaker"]["slug"]
-            for side in (conflict["side_a"], conflict["side_b"])
-            if side["statement"]
-        }
-        assert speakers & {"russian-mod", "igor-konashenkov"}
-        assert conflict["explanation"]
-        assert conflict["status"] != "retracted"
+    assert all(c["explanation"] and c["status"] == "open" for c in conflicts)
 
 
-def test_conflicts_carry_both_sides_in_full(seeded, api_client):
+def test_a_dispute_lists_its_positions_and_who_holds_them(seeded, api_client):
+    disputes = _all(api_client, "/api/disputes/?predicate=facility_status")
+    (dispute,) = disputes
+    assert dispute["title"].startswith("Amstor shopping mall · facility status")
+    by_value = {p["value"]: p for p in dispute["positions"]}
+    assert by_value["non_functioning"]["supporter_count"] == 5
+    assert "igor-konashenkov" in by_value["non_functioning"]["speakers"]
+    assert by_value["operational"]["strongest_grade"] == "B2"
+    assert set(dispute["pair_classes"]) >= {"against_evidence", "cross_speaker"}
+    assert dispute["review"]["verdict"] == ""
+
+    detail = api_client.get(f"/api/disputes/{dispute['id']}/").json()
+    position_ids = {p["id"] for p in dispute["positions"]}
+    assert {c["position_a"]["id"] for c in detail["conflicts"]} <= position_ids
+    shown = detail["supporters"][str(by_value["non_functioning"]["id"])]
+    assert {s["statement"]["speaker"]["slug"] for s in shown} >= {"igor-konashenkov"}
+    assert all(len(s["statement"]["quote_excerpt"]) <= 280 for s in shown)
+    paged = api_client.get(
+        f"/api/positions/{by_value['non_functioning']['id']}/supporters/?page_size=2"
+    ).json()
+    assert paged["count"] == 5 and len(paged["results"]) == 2
+
+
+def test_conflicts_carry_their_rules_positions_and_supporter_pairs(seeded, api_client):
     conflicts = _all(api_client, "/api/conflicts/?pair_class=against_evidence&page_size=200")
     assert conflicts
     conflict = conflicts[0]
-    statement_side, evidence_side = conflict["side_a"], conflict["side_b"]
-    assert statement_side["statement"]["speaker"]["name"]
-    assert statement_side["statement"]["quote"]
-    assert statement_side["statement"]["source"]["title"]
-    assert statement_side["statement"]["said_at"]
-    assert evidence_side["evidence"]["grade"] == "B2"
-    assert evidence_side["assertion"]["predicate"]
-    assert evidence_side["assertion"]["subject"]["slug"]
-    assert set(conflict["review"]) == {"decision", "note", "reviewed_by", "reviewed_at"}
-    assert isinstance(conflict["reason"], dict)
+    assert conflict["rules"] and conflict["reasons"][0]["rule"] == conflict["rules"][0]
+    assert conflict["position_a"]["subject"]["slug"]
+    assert conflict["position_a"]["text"]
+    assert "against_evidence" in conflict["pair_classes"]
+    assert any(pair["class"] == "against_evidence" for pair in conflict["supporter_pairs"])
+    assert isinstance(conflict["dispute"], int)
 
 
 def test_which_statements_the_cctv_evidence_contradicts(seeded, api_client):
     [cctv] = _all(api_client, "/api/evidence/?ref=cctv-interior-shop")
     conflicts = _all(api_client, f"/api/evidence/{cctv['id']}/conflicts/?page_size=200")
-    contradicted = set()
-    for conflict in conflicts:
-        assert conflict["pair_class"] == "against_evidence"
-        other = conflict["side_a"] if conflict["side_b"]["evidence"] else conflict["side_b"]
-        contradicted.add(other["statement"]["ref"])
+    contradicted = {ref for pair in _pairs(conflicts) for ref in pair} - {"cctv-interior-shop"}
     assert {
         "konashenkov-non-functioning",
         "mod-fire-spread",
         "mod-denied-striking-mall",
         "putin-no-civilian-targets",
     } <= contradicted
+    assert all("against_evidence" in c["pair_classes"] for c in conflicts)
     # The same answer through the conflicts list's filter.
     filtered = _all(api_client, f"/api/conflicts/?evidence={cctv['id']}&page_size=200")
     assert {c["id"] for c in filtered} == {c["id"] for c in conflicts}
+    disputes = _all(api_client, f"/api/disputes/?evidence={cctv['id']}")
+    assert {c["dispute"] for c in conflicts} == {d["id"] for d in disputes}
 
 
-def test_a_draft_repeating_non_functioning_conflicts_with_the_cctv(seeded, api_client):
+def test_a_draft_repeating_non_functioning_joins_the_mall_dispute(seeded, api_client):
     counts = (Statement.objects.count(), Assertion.objects.count(), Conflict.objects.count())
     response = api_client.post("/api/check/", statement_payload(), format="json")
     assert response.status_code == 200, response.json()
-    findings = response.json()["conflicts"]
+    body = response.json()
     against_cctv = [
         finding
-        for finding in findings
-        if finding["on_record"]
-        and finding["on_record"]["evidence"]
-        and finding["on_record"]["evidence"]["ref"] == "cctv-interior-shop"
+        for finding in body["conflicts"]
+        if finding["position"] and "cctv-interior-shop" in _refs(finding["position"]["id"])
     ]
-    assert any(finding["kind"] == "exclusive_value" for finding in against_cctv)
+    assert any(finding["rules"] == ["exclusive_value"] for finding in against_cctv)
     finding = against_cctv[0]
     assert finding["draft_assertion"] == 0
-    assert finding["pair_class"] == "against_evidence"
-    assert (
-        "non_functioning" in finding["explanation"] or "non-functioning" in (finding["explanation"])
-    )
-    assert finding["on_record"]["assertion"]["value"] == "operational"
+    assert "against_evidence" in finding["pair_classes"]
+    assert "non-functioning" in finding["explanation"]
+    mall = Dispute.objects.get(title__contains="facility status")
+    assert finding["dispute"] == mall.pk
+    assert mall.pk in body["joins"] and body["opens"] == 0
     # Nothing was saved.
     assert (
         Statement.objects.count(),
@@ -119,14 +141,15 @@ def test_a_draft_repeating_non_functioning_conflicts_with_the_cctv(seeded, api_c
     ) == counts
 
 
-def test_a_draft_that_agrees_with_the_record_has_no_conflicts(seeded, api_client):
+def test_a_draft_that_agrees_with_the_record_has_no_conflict_with_the_evidence(seeded, api_client):
     payload = statement_payload(speaker="daily-mail", quote="The mall was open.")
     payload["assertions"][0]["value"] = "operational"
     response = api_client.post("/api/check/", payload, format="json")
     assert response.status_code == 200
     assert all(
-        finding["on_record"] is None or finding["on_record"]["evidence"] is None
-        for finding in response.json()["conflicts"]
+        not any(ref.startswith("cctv-") for ref in _refs(f["position"]["id"]))
+        for f in response.json()["conflicts"]
+        if f["position"]
     )
 
 
@@ -139,9 +162,12 @@ def test_a_draft_with_a_bad_value_is_a_400_naming_it(seeded, api_client):
 
 
 def test_conflicts_of_the_ministry_side_include_its_spokesman(seeded, api_client):
-    narrow = _all(api_client, "/api/conflicts/?speaker=russian-mod&page_size=200")
-    wide = _all(api_client, "/api/conflicts/?speaker=russian-mod&speaker_side=true&page_size=200")
+    narrow = _all(api_client, "/api/conflicts/?speaker=russian-federation&page_size=200")
+    wide = _all(
+        api_client, "/api/conflicts/?speaker=russian-federation&speaker_side=true&page_size=200"
+    )
     assert {c["id"] for c in narrow} < {c["id"] for c in wide}
+    wide = _all(api_client, "/api/conflicts/?speaker=russian-mod&speaker_side=true&page_size=200")
     spokesman = _all(api_client, "/api/conflicts/?speaker=igor-konashenkov&page_size=200")
     assert {c["id"] for c in spokesman} <= {c["id"] for c in wide}
 
@@ -151,7 +177,7 @@ def test_conflicts_of_an_entity_and_of_a_statement(seeded, api_client):
     of_statement = _all(api_client, f"/api/statements/{statement_id}/conflicts/")
     assert of_statement
     assert all(
-        statement_id in {(s["statement"] or {}).get("id") for s in (c["side_a"], c["side_b"])}
+        "putin-denied-responsibility" in _refs(c["position_a"]["id"]) | _refs(c["position_b"]["id"])
         for c in of_statement
     )
     of_putin = _all(api_client, "/api/entities/vladimir-putin/conflicts/")
@@ -160,3 +186,12 @@ def test_conflicts_of_an_entity_and_of_a_statement(seeded, api_client):
         api_client, "/api/entities/russian-federation/conflicts/?side=true&page_size=200"
     )
     assert {c["id"] for c in of_putin} <= {c["id"] for c in of_state}
+
+
+def test_disputes_are_ordered_by_score_or_latest_activity(seeded, api_client):
+    by_score = _all(api_client, "/api/disputes/?ordering=-score")
+    assert [d["score"] for d in by_score] == sorted((d["score"] for d in by_score), reverse=True)
+    by_activity = _all(api_client, "/api/disputes/?ordering=-last_activity_at")
+    stamps = [d["last_activity_at"] for d in by_activity]
+    assert stamps == sorted(stamps, reverse=True)
+    assert len(by_score) <= 9

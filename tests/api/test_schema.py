@@ -56,16 +56,24 @@ def test_every_resource_and_action_is_described(schema):
         "/api/statements/{id}/conflicts/",
         "/api/evidence/{id}/conflicts/",
         "/api/assertions/{id}/",
-        "/api/conflicts/{id}/review/",
+        "/api/conflicts/{id}/",
+        "/api/disputes/",
+        "/api/disputes/{id}/",
+        "/api/disputes/{id}/review/",
+        "/api/positions/{id}/supporters/",
         "/api/check/",
     ):
         assert path in paths, path
     conflict_params = {p["name"] for p in paths["/api/conflicts/"]["get"]["parameters"]}
     assert {
-        "status", "rule", "kind", "pair_class", "speaker", "speaker_side", "entity", "predicate",
-        "statement", "evidence", "said_after", "said_before", "min_score", "search", "ordering",
-        "page", "page_size",
+        "status", "rule", "pair_class", "speaker", "speaker_side", "entity", "predicate",
+        "statement", "evidence", "dispute", "min_score", "search", "ordering", "page", "page_size",
     } <= conflict_params  # fmt: skip
+    dispute_params = {p["name"] for p in paths["/api/disputes/"]["get"]["parameters"]}
+    assert {
+        "status", "verdict", "rule", "pair_class", "speaker", "speaker_side", "entity",
+        "predicate", "statement", "evidence", "about_after", "about_before", "ordering",
+    } <= dispute_params  # fmt: skip
 
 
 def test_errors_are_documented_in_one_shape(schema):
@@ -74,7 +82,7 @@ def test_errors_are_documented_in_one_shape(schema):
     assert {"400", "401", "403", "413", "415", "429"} <= set(create)
     update = paths["/api/statements/{id}/"]["put"]["responses"]
     assert {"400", "404", "412"} <= set(update)
-    review = paths["/api/conflicts/{id}/review/"]["post"]["responses"]
+    review = paths["/api/disputes/{id}/review/"]["post"]["responses"]
     assert {"400", "401", "403", "404", "412"} <= set(review)
     assert "412" not in paths["/api/statements/"]["post"]["responses"]
     listing = paths["/api/conflicts/"]["get"]["responses"]

@@ -1,6 +1,15 @@
 """Curators write records with their assertions in one request, through the services."""
 
-from statements.models import Assertion, Conflict, ConflictStatus, Entity, Statement
+from statements.models import (
+    Assertion,
+    Conflict,
+    ConflictStatus,
+    Dispute,
+    DisputeStatus,
+    Entity,
+    Position,
+    Statement,
+)
 from tests.api.utils import STRIKE, error_attrs, statement_payload
 
 
@@ -14,12 +23,11 @@ def test_create_a_statement_with_its_assertions_and_get_its_conflicts(seeded, cu
     [assertion] = body["assertions"]
     assert assertion["predicate"] == "facility_status"
     assert assertion["value"] == "non_functioning"
-    conflicts = curator_api_client.get(f"/api/statements/{body['id']}/conflicts/").json()
-    assert any(
-        (side["evidence"] or {}).get("ref") == "cctv-interior-shop"
-        for c in conflicts["results"]
-        for side in (c["side_a"], c["side_b"])
-    )
+    # The claim repeats a position on record: the statement joins it, and its dispute.
+    assert Position.objects.get(pk=assertion["position"]).supporters.count() == 6
+    disputes = curator_api_client.get(f"/api/disputes/?statement={body['id']}").json()
+    (dispute,) = disputes["results"]
+    assert dispute["title"].startswith("Amstor shopping mall · facility status")
 
 
 def test_entity_values_are_written_by_slug(seeded, curator_api_client):
@@ -36,7 +44,29 @@ def test_entity_values_are_written_by_slug(seeded, curator_api_client):
     assert hit["value"] == "kremenchuk"
     assert hit["object"]["slug"] == "kremenchuk"
     assert killed["value"] == 20
-    assert killed["value_display"] == "at least 20.0"
+    assert killed["value_display"] == "at least 20"
+
+
+def test_a_range_is_written_as_two_numbers_and_read_back_as_one_claim(seeded, curator_api_client):
+    payload = statement_payload(
+        assertions=[
+            {"predicate": "killed_count", "subject": "kremenchuk-strike", "value": [20, 40],
+             "comparator": "between"},
+        ]
+    )  # fmt: skip
+    response = curator_api_client.post("/api/statements/", payload, format="json")
+    assert response.status_code == 201, response.json()
+    (killed,) = response.json()["assertions"]
+    assert (killed["value"], killed["value_display"]) == ([20, 40], "between 20 and 40")
+    backwards = statement_payload(
+        assertions=[
+            {"predicate": "killed_count", "subject": "kremenchuk-strike", "value": [40, 20],
+             "comparator": "between"},
+        ]
+    )  # fmt: skip
+    response = curator_api_client.post("/api/statements/", backwards, format="json")
+    assert response.status_code == 400
+    assert error_attrs(response) == {"assertions.0.value": "invalid"}
 
 
 def test_a_rejected_request_leaves_nothing_behind(seeded, curator_api_client):
@@ -107,56 +137,71 @@ def test_patch_of_read_only_fields_leaves_them_unchanged(seeded, curator_api_cli
     assert statement.created_at.year > 2000
 
 
-def test_a_conflict_cannot_be_patched_its_status_changes_only_through_review(
+def test_conflicts_and_disputes_cannot_be_written_a_verdict_goes_through_review(
     seeded, curator_api_client
 ):
     conflict = Conflict.objects.filter(status=ConflictStatus.OPEN).first()
-    for method in ("patch", "put", "delete"):
-        response = getattr(curator_api_client, method)(
-            f"/api/conflicts/{conflict.pk}/", {"status": "dismissed"}, format="json"
-        )
-        assert response.status_code == 405
-    conflict.refresh_from_db()
-    assert conflict.status == ConflictStatus.OPEN
-    assert conflict.review_decision == ""
+    dispute = Dispute.objects.filter(status=DisputeStatus.OPEN).first()
+    for url in (f"/api/conflicts/{conflict.pk}/", f"/api/disputes/{dispute.pk}/"):
+        for method in ("patch", "put", "delete"):
+            response = getattr(curator_api_client, method)(
+                url, {"status": "dismissed"}, format="json"
+            )
+            assert response.status_code == 405
+    dispute.refresh_from_db()
+    assert (dispute.status, dispute.verdict) == (DisputeStatus.OPEN, "")
 
 
-def test_review_a_conflict_keeps_who_and_when(seeded, curator_api_client):
-    conflict = Conflict.objects.filter(status=ConflictStatus.OPEN).first()
+def test_a_verdict_keeps_who_and_when(seeded, curator_api_client):
+    dispute = Dispute.objects.get(title__contains="facility status")
+    operational = dispute.positions.get(choice="operational")
     response = curator_api_client.post(
-        f"/api/conflicts/{conflict.pk}/review/",
-        {"decision": "confirmed", "note": "Footage is unambiguous.", "status": "dismissed"},
+        f"/api/disputes/{dispute.pk}/review/",
+        {"verdict": "supported", "position": operational.pk, "note": "Footage is unambiguous."},
         format="json",
     )
     assert response.status_code == 200, response.json()
     body = response.json()
-    assert body["status"] == "confirmed"
-    assert body["review"]["decision"] == "confirmed"
+    assert body["status"] == "reviewed"
+    assert body["review"]["verdict"] == "supported"
+    assert body["review"]["position"] == operational.pk
     assert body["review"]["note"] == "Footage is unambiguous."
     assert body["review"]["reviewed_by"] == "curator"
     assert body["review"]["reviewed_at"]
-    conflict.refresh_from_db()
-    assert conflict.status == ConflictStatus.CONFIRMED
-    assert curator_api_client.get("/api/conflicts/?status=confirmed").json()["count"] == 1
+    assert response["ETag"]
+    listed = curator_api_client.get("/api/disputes/?status=reviewed").json()
+    assert [d["id"] for d in listed["results"]] == [dispute.pk]
 
 
-def test_review_with_a_bad_decision_is_named(seeded, curator_api_client):
-    conflict = Conflict.objects.first()
+def test_a_bad_verdict_is_named(seeded, curator_api_client):
+    dispute = Dispute.objects.get(title__contains="facility status")
     response = curator_api_client.post(
-        f"/api/conflicts/{conflict.pk}/review/", {"decision": "retracted"}, format="json"
+        f"/api/disputes/{dispute.pk}/review/", {"verdict": "retracted"}, format="json"
     )
     assert response.status_code == 400
-    assert error_attrs(response) == {"decision": "invalid_choice"}
+    assert error_attrs(response) == {"verdict": "invalid_choice"}
+    response = curator_api_client.post(
+        f"/api/disputes/{dispute.pk}/review/", {"verdict": "supported"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "position" in error_attrs(response)
+    other = Position.objects.exclude(dispute=dispute).first()
+    response = curator_api_client.post(
+        f"/api/disputes/{dispute.pk}/review/",
+        {"verdict": "supported", "position": other.pk},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "position" in error_attrs(response)
 
 
-def test_delete_a_statement_takes_its_conflicts_with_it(seeded, curator_api_client):
-    statement = Statement.objects.get(ref="konashenkov-non-functioning")
+def test_delete_a_statement_takes_the_claims_only_it_made(seeded, curator_api_client):
+    statement = Statement.objects.get(ref="daily-mail-1000-inside")
     assert curator_api_client.get(f"/api/statements/{statement.pk}/conflicts/").json()["count"]
     response = curator_api_client.delete(f"/api/statements/{statement.pk}/")
     assert response.status_code == 204
     assert not Statement.objects.filter(pk=statement.pk).exists()
-    assert not Conflict.objects.filter(assertion_a__statement_id=statement.pk).exists()
-    assert not Conflict.objects.filter(assertion_b__statement_id=statement.pk).exists()
+    assert not Position.objects.filter(predicate__slug="people_present", number=1000).exists()
 
 
 def test_create_and_update_an_entity_keeps_its_lineage(seeded, curator_api_client):

@@ -8,8 +8,8 @@ from contradict.engine.facts import (
     AssertionFact,
     Condition,
     ExclusionFact,
-    Origin,
     PredicateFact,
+    Supporter,
 )
 from contradict.engine.world import StaticWorld
 
@@ -50,16 +50,25 @@ def world() -> StaticWorld:
     )
 
 
-def said(speaker: int, day: int = 0) -> Origin:
-    return Origin(STATEMENT, 100 + speaker * 10 + day, speaker=speaker, time=day * DAY)
+def said(speaker: int, day: int = 0, *, position: int = 1, certainty="asserted") -> Supporter:
+    """Return a statement by ``speaker`` on ``day`` holding ``position``."""
+    return Supporter(
+        position,
+        STATEMENT,
+        100 + speaker * 10 + day,
+        speaker=speaker,
+        time=day * DAY,
+        certainty=certainty,
+    )
 
 
-def shown(grade: str = "B2") -> Origin:
-    return Origin(EVIDENCE, 900, time=0.0, grade=grade)
+def shown(grade: str = "B2", *, position: int = 2, certainty="asserted") -> Supporter:
+    """Return an evidence item graded ``grade`` holding ``position``."""
+    return Supporter(position, EVIDENCE, 900, time=0.0, grade=grade, certainty=certainty)
 
 
 def fact(id: int, predicate: PredicateFact, subject: int = LIBRARY, **fields) -> AssertionFact:
-    fields.setdefault("origin", said(SPOKESPERSON))
+    """Return a position: a claim of ``predicate`` about ``subject``, for a day by default."""
     fields.setdefault("start", 0.0)
     fields.setdefault("end", DAY)
     return AssertionFact(id=id, predicate=predicate, subject=subject, **fields)

@@ -1,4 +1,4 @@
-"""The curators' admin: pages render, saves go through the services, conflicts are reviewed."""
+"""The curators' admin: pages render, saves go through the services, disputes get verdicts."""
 
 import pytest
 from django.urls import reverse
@@ -6,6 +6,7 @@ from django.urls import reverse
 from statements.models import (
     Assertion,
     Conflict,
+    Dispute,
     Entity,
     Evidence,
     ExclusionRule,
@@ -18,7 +19,17 @@ from tests.conftest import seed_once
 # Every test starts from the seed (or ignores it): load it once for the module.
 seeded = seed_once()
 
-MODELS = [Statement, Evidence, Assertion, Entity, Source, Predicate, ExclusionRule, Conflict]
+MODELS = [
+    Statement,
+    Evidence,
+    Assertion,
+    Entity,
+    Source,
+    Predicate,
+    ExclusionRule,
+    Conflict,
+    Dispute,
+]
 
 
 def url(model, view: str, *args) -> str:
@@ -26,26 +37,18 @@ def url(model, view: str, *args) -> str:
 
 
 @pytest.fixture
-def conflict(seeded):
-    """Return an open conflict between Konashenkov's claim and the interior CCTV."""
-    a = Assertion.objects.get(statement__ref="konashenkov-non-functioning")
-    b = Assertion.objects.get(evidence__ref="cctv-interior-shop", predicate__slug="facility_status")
-    found = Conflict.objects.filter(assertion_a=a, assertion_b=b).first()
-    if found:  # the rule engine may have flagged it already
-        return found
-    return Conflict.objects.create(
-        fingerprint=f"test:{a.pk}:{b.pk}",
-        assertion_a=a,
-        assertion_b=b,
-        rule="exclusive_value",
-        kind="exclusive_value",
-        pair_class="against_evidence",
-        explanation="Non-functioning against operational at the strike.",
-        score=0.8,
-    )
+def dispute(seeded):
+    """Return the dispute over the mall's status (Konashenkov against the interior CCTV)."""
+    return Assertion.objects.get(statement__ref="konashenkov-non-functioning").position.dispute
 
 
-HISTORY_MODELS = {Statement, Evidence, Assertion, Conflict, Predicate, ExclusionRule}
+@pytest.fixture
+def conflict(dispute):
+    return Conflict.objects.filter(position_a__dispute=dispute).order_by("pk").first()
+
+
+HISTORY_MODELS = {Statement, Evidence, Assertion, Conflict, Dispute, Predicate, ExclusionRule}
+DERIVED = {Conflict, Dispute}
 
 
 def test_every_admin_page_renders_for_a_curator(curator_client, conflict):
@@ -53,7 +56,7 @@ def test_every_admin_page_renders_for_a_curator(curator_client, conflict):
     for model in MODELS:
         obj = model.objects.order_by("pk").first()
         pages = [url(model, "changelist"), url(model, "change", obj.pk)]
-        if model is not Conflict:
+        if model not in DERIVED:
             pages.append(url(model, "add"))
         if model in HISTORY_MODELS:
             pages.append(url(model, "history", obj.pk))
@@ -61,9 +64,12 @@ def test_every_admin_page_renders_for_a_curator(curator_client, conflict):
             assert curator_client.get(page).status_code == 200, page
 
 
-def test_conflicts_are_derived_so_curators_cannot_add_or_delete_them(curator_client, conflict):
-    assert curator_client.get(url(Conflict, "add")).status_code == 403
-    assert curator_client.get(url(Conflict, "delete", conflict.pk)).status_code == 403
+def test_conflicts_and_disputes_are_derived_so_curators_cannot_add_or_delete_them(
+    curator_client, conflict, dispute
+):
+    for model, obj in ((Conflict, conflict), (Dispute, dispute)):
+        assert curator_client.get(url(model, "add")).status_code == 403
+        assert curator_client.get(url(model, "delete", obj.pk)).status_code == 403
 
 
 def test_search_finds_statements_by_quote_and_speaker(curator_client, seeded):
@@ -78,43 +84,65 @@ def test_entity_search_covers_aliases(curator_client, seeded):
     assert [e.slug for e in response.context["cl"].result_list] == ["kredmash-factory"]
 
 
-def test_conflict_search_and_filters(curator_client, conflict):
-    response = curator_client.get(url(Conflict, "changelist"), {"q": "Konashenkov"})
-    assert conflict in response.context["cl"].result_list
-    response = curator_client.get(url(Conflict, "changelist"), {"status__exact": "dismissed"})
-    assert conflict not in response.context["cl"].result_list
+def test_dispute_page_shows_positions_and_who_holds_them(curator_client, dispute):
+    page = curator_client.get(url(Dispute, "change", dispute.pk)).content.decode()
+    assert "facility status: non-functioning" in page
+    assert "Igor Konashenkov" in page and "evidence graded B2" in page
+    listing = curator_client.get(url(Dispute, "changelist"), {"q": "facility status"})
+    assert dispute in listing.context["cl"].result_list
 
 
-@pytest.mark.parametrize(("action", "status"), [("confirm", "confirmed"), ("dismiss", "dismissed")])
-def test_bulk_review_action(curator_client, curator, conflict, action, status):
+@pytest.mark.parametrize(
+    ("action", "verdict", "status"),
+    [
+        ("mark_unresolved", "unresolved", "reviewed"),
+        ("mark_not_a_contradiction", "not_a_contradiction", "dismissed"),
+    ],
+)
+def test_bulk_verdict_action(curator_client, curator, dispute, action, verdict, status):
     response = curator_client.post(
-        url(Conflict, "changelist"), {"action": action, "_selected_action": [conflict.pk]}
+        url(Dispute, "changelist"), {"action": action, "_selected_action": [dispute.pk]}
     )
     assert response.status_code == 302
-    conflict.refresh_from_db()
-    assert (conflict.status, conflict.review_decision) == (status, status)
-    assert conflict.reviewed_by == curator
-    assert conflict.history.count() >= 2
+    dispute.refresh_from_db()
+    assert (dispute.status, dispute.verdict) == (status, verdict)
+    assert dispute.reviewed_by == curator
+    assert dispute.history.count() >= 2
 
 
-def test_review_one_conflict_with_a_note(curator_client, curator, conflict):
+def test_a_verdict_for_one_position_with_a_note(curator_client, curator, dispute):
+    operational = dispute.positions.get(choice="operational")
     response = curator_client.post(
-        url(Conflict, "change", conflict.pk),
-        {"decision": "dismissed", "note": "Different floors of the mall."},
+        url(Dispute, "change", dispute.pk),
+        {
+            "new_verdict": "supported",
+            "supported_position": operational.pk,
+            "note": "The footage shows shoppers.",
+        },
     )
     assert response.status_code == 302
-    conflict.refresh_from_db()
-    assert conflict.status == "dismissed"
-    assert conflict.review_note == "Different floors of the mall."
-    assert conflict.reviewed_by == curator
+    dispute.refresh_from_db()
+    assert (dispute.status, dispute.verdict_position) == ("reviewed", operational)
+    assert dispute.verdict_note == "The footage shows shoppers."
+    assert dispute.reviewed_by == curator
+    page = curator_client.get(url(Dispute, "change", dispute.pk))
+    assert page.context["adminform"].form["new_verdict"].value() == "supported"
 
 
-def test_a_note_needs_a_decision(curator_client, conflict):
-    response = curator_client.post(url(Conflict, "change", conflict.pk), {"note": "Hmm."})
+def test_a_note_needs_a_verdict(curator_client, dispute):
+    response = curator_client.post(url(Dispute, "change", dispute.pk), {"note": "Hmm."})
     assert response.status_code == 200
-    assert "decision" in response.context["adminform"].form.errors
-    conflict.refresh_from_db()
-    assert conflict.review_note == ""
+    assert "new_verdict" in response.context["adminform"].form.errors
+    dispute.refresh_from_db()
+    assert dispute.verdict_note == ""
+
+
+def test_supported_needs_a_position(curator_client, dispute):
+    response = curator_client.post(
+        url(Dispute, "change", dispute.pk), {"new_verdict": "supported", "note": ""}
+    )
+    assert response.status_code == 200
+    assert "supported_position" in response.context["adminform"].form.errors
 
 
 def inline_management(total: int, initial: int) -> dict:
@@ -158,11 +186,11 @@ def statement_form(speaker, source, quote="The mall was full of people.") -> dic
 
 @pytest.fixture
 def checked(monkeypatch):
-    """Record the assertion ids the services send to the conflict checks."""
+    """Record the position ids the services send to the conflict checks."""
     calls: list[list[int]] = []
     monkeypatch.setattr(
-        "statements.services.records.conflicts_check_assertions",
-        lambda *, assertion_ids: calls.append(sorted(assertion_ids)),
+        "statements.services.records.conflicts_check_positions",
+        lambda *, position_ids: calls.append(sorted(position_ids)),
     )
     return calls
 
@@ -184,7 +212,7 @@ def test_adding_a_statement_with_assertions_goes_through_the_service(
     assert statement.created_by == curator
     assertion = statement.assertions.get()
     assert (assertion.number, assertion.comparator) == (1000.0, "about")
-    assert checked == [[assertion.pk]]
+    assert checked == [[assertion.position_id]]
     assert statement.history.get().history_user == curator
 
 
@@ -222,6 +250,7 @@ def test_wrong_subject_kind_in_the_inline_is_shown_on_the_subject(curator_client
 def test_editing_a_statement_updates_assertions_in_place(curator_client, seeded, checked):
     statement = Statement.objects.get(ref="konashenkov-non-functioning")
     assertion = statement.assertions.get()
+    held_before = assertion.position_id
     data = {
         **statement_form(statement.speaker, statement.source, quote=statement.quote),
         "said_at_1": "00:00:00",
@@ -244,7 +273,8 @@ def test_editing_a_statement_updates_assertions_in_place(curator_client, seeded,
     assert assertion.choice == "closed"
     statement.refresh_from_db()
     assert statement.context == "Edited by a curator."
-    assert checked == [[assertion.pk]]
+    # The old position (still held by four others) and the new one are checked.
+    assert checked == [sorted({held_before, assertion.position_id})]
 
 
 def test_deleting_an_inline_assertion_goes_through_the_service(curator_client, seeded, checked):

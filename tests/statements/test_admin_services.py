@@ -5,16 +5,16 @@ import json
 
 from statements.models import (
     Assertion,
-    Conflict,
     Entity,
     Evidence,
     ExclusionRule,
+    Position,
     Predicate,
     Recheck,
     RecheckStatus,
     Statement,
 )
-from tests.conftest import live_conflicts, seed_once
+from tests.conftest import SEED_CONFLICTS, live_conflicts, seed_once
 from tests.statements.test_admin import url
 
 # Every test starts from the seed (or ignores it): load it once for the module.
@@ -38,15 +38,15 @@ def predicate_form(predicate: Predicate, **changes) -> dict:
 
 
 def test_deleting_a_statement_in_the_admin_takes_its_conflicts(curator_client, seeded):
-    statement = Statement.objects.get(ref="konashenkov-non-functioning")
-    assert live_conflicts(assertion_a__statement=statement).exists()
+    statement = Statement.objects.get(ref="daily-mail-1000-inside")
+    assert live_conflicts(ref="daily-mail-1000-inside").count() == 1
 
     response = curator_client.post(url(Statement, "delete", statement.pk), {"post": "yes"})
 
     assert response.status_code == 302
     assert not Statement.objects.filter(pk=statement.pk).exists()
-    assert not Conflict.objects.filter(assertion_a__statement_id=statement.pk).exists()
-    assert live_conflicts().count() == 34 - 3
+    assert not Position.objects.filter(predicate__slug="people_present", number=1000).exists()
+    assert live_conflicts().count() == SEED_CONFLICTS - 1
 
 
 def test_bulk_deleting_evidence_in_the_admin_takes_their_conflicts(curator_client, seeded):
@@ -128,8 +128,8 @@ def test_entity_categories_in_the_admin_go_through_the_service(curator_client, s
 
 
 def test_deleting_an_assertion_in_the_admin_takes_its_conflicts(curator_client, seeded):
-    assertion = Assertion.objects.get(statement__ref="konashenkov-non-functioning")
+    assertion = Assertion.objects.get(statement__ref="daily-mail-1000-inside")
     response = curator_client.post(url(Assertion, "delete", assertion.pk), {"post": "yes"})
     assert response.status_code == 302
     assert not Assertion.objects.filter(pk=assertion.pk).exists()
-    assert live_conflicts().count() == 34 - 3
+    assert live_conflicts().count() == SEED_CONFLICTS - 1

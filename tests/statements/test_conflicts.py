@@ -1,7 +1,8 @@
 """A made-up case (a harbour ferry incident, nothing from the seed) through the services.
 
-Every rule fires on it; conflicts keep their reviews through retraction and return; re-checks
-are idempotent; drafts write nothing; checking a statement costs the same queries whatever the
+Every rule fires on it; repeated claims are one position; two rules on one pair are one
+conflict; disputes keep their verdicts through retraction and return; re-checks are
+idempotent; drafts write nothing; checking a statement costs the same queries whatever the
 size of the record.
 """
 
@@ -11,9 +12,18 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from statements.models import Assertion, Conflict, ConflictStatus, Entity, Statement
+from statements.models import (
+    Assertion,
+    Conflict,
+    ConflictStatus,
+    Dispute,
+    DisputeStatus,
+    Entity,
+    Position,
+    Statement,
+)
 from statements.services import (
-    conflict_review,
+    dispute_review,
     entity_save,
     evidence_create,
     exclusion_rule_upsert,
@@ -22,12 +32,10 @@ from statements.services import (
     statement_create,
     statement_update,
 )
-from statements.services.conflicts import (
-    RecheckCounts,
-    conflicts_check_draft,
-    conflicts_recheck,
-    conflicts_recheck_shards,
-)
+from statements.services.conflicts import conflicts_check_draft
+from statements.services.findings import RecheckCounts
+from statements.services.positions import positions_assign
+from statements.services.recheck_scan import conflicts_recheck, conflicts_recheck_shards
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +89,9 @@ def harbour(db):
     )
     h["caused_by"], _ = predicate_upsert(
         slug="caused_by", name="Caused by", value_type="entity", single_valued=True
+    )
+    h["insured"], _ = predicate_upsert(
+        slug="insured", name="Insured", value_type="boolean", single_valued=True
     )
     exclusion_rule_upsert(
         slug="moored-excludes-speed",
@@ -137,6 +148,34 @@ def live(**filters):
     return list(Conflict.objects.exclude(status=ConflictStatus.RETRACTED).filter(**filters))
 
 
+def live_disputes():
+    return list(Dispute.objects.exclude(status=DisputeStatus.RETRACTED))
+
+
+def contents():
+    """Return the positions, conflicts and disputes by content, free of ids and write order."""
+    key = dict(Position.objects.values_list("id", "key"))
+    conflicts = {
+        (key[a], key[b], rules, pairs)
+        for a, b, rules, pairs in live_values("position_a", "position_b", "rules", "pair_classes")
+    }
+    disputes = {
+        (d.title, d.score, d.rules, d.pair_classes, tuple(sorted(p.key for p in d.positions.all())))
+        for d in live_disputes()
+    }
+    supporters = sorted(
+        (key[position], statement or 0, evidence or 0)
+        for position, statement, evidence in Assertion.objects.values_list(
+            "position", "statement__ref", "evidence__ref"
+        )
+    )
+    return conflicts, disputes, supporters
+
+
+def live_values(*fields):
+    return Conflict.objects.filter(status=ConflictStatus.OPEN).values_list(*fields)
+
+
 def test_every_rule_fires_on_a_made_up_case(harbour):
     h = harbour
     say(h, "harbourmaster", ("state", "skylark", "moored"), ("caused_by", "incident", "captain"))
@@ -158,21 +197,61 @@ def test_every_rule_fires_on_a_made_up_case(harbour):
         ),
     )
     show(h, ("state", "skylark", "under_way"), ("dumped", "pilots", "gull_island"))
-    rules = {c.rule: c for c in live()}
+    rules = {rule: c for c in live() for rule in c.rule_list}
     assert set(rules) == {"polarity", "exclusive_value", "numeric", "generic_instance", "exclusion"}
-    assert rules["generic_instance"].pair_class == "against_evidence"
-    assert rules["polarity"].pair_class == "cross_speaker"
+    assert rules["generic_instance"].pair_class_list == ["against_evidence"]
+    assert rules["polarity"].pair_class_list == ["cross_speaker"]
     assert "moored-excludes-speed" in rules["exclusion"].explanation
     assert all(0 < c.score <= 1 for c in live())
+    # The vessel's state and speed are one question; the cause and the fuel are two more.
+    assert len(live_disputes()) == 3
+    generic = rules["generic_instance"]
+    assert "at any time" in generic.explanation  # the generic claim has no time bound
+
+
+def test_a_denied_true_against_an_affirmed_true_is_one_conflict_with_both_reasons(harbour):
+    say(harbour, "harbourmaster", ("insured", "skylark", True))
+    say(harbour, "gazette", ("insured", "skylark", True, {"polarity": "denied"}))
+    (conflict,) = live()
+    assert conflict.rule_list == ["polarity", "exclusive_value"]
+    assert [reason["rule"] for reason in conflict.reasons] == ["polarity", "exclusive_value"]
+
+
+def test_repeated_claims_are_one_position_and_one_conflict(harbour):
+    for day in range(6):
+        say(harbour, "gazette", ("state", "skylark", "moored"), day=day)
+    for day in range(4):
+        say(harbour, "captain", ("state", "skylark", "aground"), day=day)
+    assert Position.objects.count() == 2
+    (conflict,) = live()
+    (dispute,) = live_disputes()
+    assert {p.supporters.count() for p in dispute.positions.all()} == {6, 4}
+    assert "and 3 more" not in conflict.explanation  # two speakers, each named once
+    assert dispute.title == "Mv Skylark · vessel state · 4 Mar 2031 12:00–13:00 UTC"
 
 
 def test_a_flip_flop_is_the_same_speaker_and_says_which_came_first(harbour):
     first = say(harbour, "captain", ("state", "skylark", "moored"), day=1)
     later = say(harbour, "captain", ("state", "skylark", "aground"), day=2)
     (conflict,) = live()
-    assert conflict.pair_class == "same_speaker"
-    assert conflict.reason["first"] == first.assertions.get().pk
-    assert later.assertions.get().pk in (conflict.assertion_a_id, conflict.assertion_b_id)
+    assert conflict.pair_class_list == ["same_speaker"]
+    (flip,) = conflict.supporter_pairs
+    sides = {"a": conflict.position_a, "b": conflict.position_b}
+    assert sides[flip["first"]] == first.assertions.get().position
+    assert sides[flip["then"]] == later.assertions.get().position
+    assert flip["speaker"] == "ferry-captain"
+    assert "Ferry Captain held the first claim first" in conflict.explanation or (
+        "Ferry Captain held the second claim first" in conflict.explanation
+    )
+
+
+def test_same_side_pairs_name_the_side(harbour):
+    say(harbour, "harbourmaster", ("state", "skylark", "moored"))
+    say(harbour, "pilots", ("state", "skylark", "aground"))
+    (conflict,) = live()
+    (side,) = conflict.supporter_pairs
+    assert (side["class"], side["side"]) == ("same_side", "harbour-authority")
+    assert "same side: Harbour Authority" in conflict.explanation
 
 
 def test_entity_values_related_by_part_of_do_not_clash(harbour):
@@ -181,16 +260,19 @@ def test_entity_values_related_by_part_of_do_not_clash(harbour):
     assert live() == []
     say(harbour, "harbourmaster", ("caused_by", "incident", "captain"))
     assert len(live()) == 2
+    assert len(live_disputes()) == 1
 
 
-def test_retracted_conflict_keeps_its_review_and_returns_dismissed(harbour, django_user_model):
+def test_a_dismissed_dispute_stays_dismissed_through_retraction_and_return(
+    harbour, django_user_model
+):
     h = harbour
     statement = say(h, "harbourmaster", ("state", "skylark", "moored"))
     show(h, ("state", "skylark", "under_way"))
-    (conflict,) = live()
+    (dispute,) = live_disputes()
     reviewer = django_user_model.objects.create(username="editor")
-    conflict_review(
-        conflict=conflict, decision="dismissed", note="Different berth.", reviewer=reviewer
+    dispute_review(
+        dispute=dispute, verdict="not_a_contradiction", note="Different berth.", reviewer=reviewer
     )
 
     mine = statement.assertions.get()
@@ -198,18 +280,38 @@ def test_retracted_conflict_keeps_its_review_and_returns_dismissed(harbour, djan
         statement=statement,
         assertions=[_assertion(h, ("state", "skylark", "under_way")) | {"id": mine.pk}],
     )
-    conflict.refresh_from_db()
-    assert conflict.status == ConflictStatus.RETRACTED and conflict.retracted_at is not None
-    assert (conflict.review_decision, conflict.review_note) == ("dismissed", "Different berth.")
+    dispute.refresh_from_db()
+    assert dispute.status == DisputeStatus.RETRACTED and live() == []
+    assert (dispute.verdict, dispute.verdict_note) == ("not_a_contradiction", "Different berth.")
 
     statement_update(
         statement=statement,
         assertions=[_assertion(h, ("state", "skylark", "moored")) | {"id": mine.pk}],
     )
-    conflict.refresh_from_db()
-    assert conflict.status == ConflictStatus.DISMISSED and conflict.retracted_at is None
-    assert Conflict.objects.count() == 1
-    assert conflict.history.count() >= 4  # created, reviewed, retracted, restored
+    dispute.refresh_from_db()
+    assert dispute.status == DisputeStatus.DISMISSED
+    assert Dispute.objects.count() == 1
+    assert dispute.history.count() >= 3  # opened, reviewed, retracted, back
+
+
+def test_a_new_position_reopens_a_reviewed_dispute_saying_which(harbour, django_user_model):
+    h = harbour
+    say(h, "harbourmaster", ("state", "skylark", "moored"))
+    show(h, ("state", "skylark", "under_way"))
+    (dispute,) = live_disputes()
+    under_way = Position.objects.get(choice="under_way")
+    editor = django_user_model.objects.create(username="editor")
+    dispute_review(dispute=dispute, verdict="supported", position=under_way, reviewer=editor)
+    # Another outlet repeating "moored" joins a position: the verdict holds.
+    say(h, "gazette", ("state", "skylark", "moored"))
+    dispute.refresh_from_db()
+    assert dispute.status == DisputeStatus.REVIEWED
+    # A new claim is a new position: the dispute opens again and says why.
+    say(h, "captain", ("state", "skylark", "aground"))
+    dispute.refresh_from_db()
+    assert dispute.status == DisputeStatus.OPEN
+    assert dispute.verdict == "supported" and dispute.verdict_position == under_way
+    assert "aground" in dispute.reopened_because
 
 
 def test_an_unreviewed_conflict_comes_back_open(harbour):
@@ -220,19 +322,35 @@ def test_an_unreviewed_conflict_comes_back_open(harbour):
     statement_update(
         statement=statement, assertions=[_assertion(h, ("speed", "skylark", 11)) | {"id": mine.pk}]
     )
-    assert live() == [] and Conflict.objects.get().status == ConflictStatus.RETRACTED
+    assert live() == [] and live_disputes() == []
     statement_update(
         statement=statement, assertions=[_assertion(h, ("speed", "skylark", 3)) | {"id": mine.pk}]
     )
     assert [c.status for c in live()] == [ConflictStatus.OPEN]
+    assert [d.status for d in live_disputes()] == [DisputeStatus.OPEN]
 
 
-def test_deleting_an_assertion_forgets_its_conflicts(harbour):
+def test_deleting_an_assertion_forgets_its_position_and_conflicts(harbour):
     statement = say(harbour, "harbourmaster", ("state", "skylark", "moored"))
     say(harbour, "gazette", ("state", "skylark", "aground"))
     assert Conflict.objects.count() == 1
     statement_update(statement=statement, assertions=[])
     assert Conflict.objects.count() == 0
+    assert Position.objects.count() == 1
+    assert Dispute.objects.count() == 0
+
+
+def test_a_range_is_one_position(harbour):
+    h = harbour
+    say(h, "gazette", ("speed", "skylark", [8, 11], {"comparator": "between"}))
+    say(h, "pilots", ("speed", "skylark", [8, 11], {"comparator": "between"}))
+    assert Position.objects.count() == 1
+    say(h, "captain", ("speed", "skylark", 9))
+    assert live() == []
+    say(h, "harbourmaster", ("speed", "skylark", 0))
+    (conflict,) = live(position_b__comparator="between") + live(position_a__comparator="between")
+    assert "between 8 and 11" in conflict.explanation
+    assert len(live()) == 2  # 0 knots against the range, and against 9 knots
 
 
 def test_recheck_is_idempotent_and_catches_rows_written_behind_its_back(harbour):
@@ -240,16 +358,16 @@ def test_recheck_is_idempotent_and_catches_rows_written_behind_its_back(harbour)
     say(h, "harbourmaster", ("state", "skylark", "moored"))
     say(h, "authority", ("dumped", "authority", "wildlife", {"polarity": "denied"}))
     show(h, ("state", "skylark", "under_way"), ("dumped", "pilots", "gull_island"))
-    before = sorted(Conflict.objects.values_list("fingerprint", "status"))
+    before = contents()
     counts = conflicts_recheck()
     assert (counts.found, counts.new, counts.retracted, counts.unchanged) == (2, 0, 0, 2)
-    assert sorted(Conflict.objects.values_list("fingerprint", "status")) == before
+    assert contents() == before
 
-    # A bulk import bypasses the services; the re-check finds what it adds and drops what it ends.
+    # A bulk import bypasses the checks; the re-check finds what it adds and drops what it ends.
     statement = Statement.objects.create(
         speaker=h["gazette"], source=h["source"], said_at=NOON, quote="Aground!"
     )
-    Assertion.objects.create(
+    aground = Assertion(
         statement=statement,
         predicate=h["state"],
         subject=h["skylark"],
@@ -258,15 +376,17 @@ def test_recheck_is_idempotent_and_catches_rows_written_behind_its_back(harbour)
         valid_until=NOON,
         time_precision="hour",
     )
-    Assertion.objects.filter(predicate=h["dumped"], polarity="affirmed").update(object=h["quay"])
+    positions_assign(assertions=[aground])
+    aground.save()
+    Position.objects.filter(predicate=h["dumped"], polarity="affirmed").update(object=h["quay"])
     counts = conflicts_recheck()
     assert (counts.new, counts.retracted) == (2, 1)
     again = conflicts_recheck()
     assert (again.new, again.retracted, again.restored, again.unchanged) == (0, 0, 0, again.found)
-    assert Conflict.objects.count() == 4
+    assert len(live()) == 3 and len(live_disputes()) == 1
 
 
-def test_shards_together_give_the_same_conflicts_as_one_recheck(harbour):
+def test_shards_together_give_the_same_conflicts_and_disputes_as_checks_on_write(harbour):
     h = harbour
     say(h, "harbourmaster", ("state", "skylark", "moored"), ("caused_by", "incident", "captain"))
     say(
@@ -277,20 +397,25 @@ def test_shards_together_give_the_same_conflicts_as_one_recheck(harbour):
     )
     say(h, "authority", ("dumped", "authority", "wildlife", {"polarity": "denied"}))
     show(h, ("dumped", "pilots", "gull_island"))
-    expected = set(Conflict.objects.values_list("fingerprint", flat=True))
+    expected = contents()
     Conflict.objects.all().delete()
+    Dispute.objects.all().delete()
     shards = conflicts_recheck_shards(count=3)
-    assert shards[-1].generic and len(shards) >= 3
+    assert len(shards) >= 3
     total = sum((conflicts_recheck(shard=shard) for shard in shards), start=RecheckCounts())
-    assert set(Conflict.objects.values_list("fingerprint", flat=True)) == expected
-    assert total.found == len(expected)
+    from statements.services.disputes import disputes_rebuild
+
+    disputes_rebuild()
+    assert contents() == expected
+    assert total.found == len(expected[0])
 
 
-def test_checking_a_draft_writes_nothing(harbour):
+def test_checking_a_draft_writes_nothing_and_names_the_dispute_it_joins(harbour):
     h = harbour
     show(h, ("state", "skylark", "under_way"))
+    say(h, "gazette", ("state", "skylark", "moored"))
     before = (Statement.objects.count(), Assertion.objects.count(), Conflict.objects.count())
-    findings = conflicts_check_draft(
+    result = conflicts_check_draft(
         assertions=[
             _assertion(h, ("state", "skylark", "moored")),
             _assertion(h, ("speed", "skylark", 9)),
@@ -305,13 +430,16 @@ def test_checking_a_draft_writes_nothing(harbour):
         Assertion.objects.count(),
         Conflict.objects.count(),
     )
-    assert sorted((f.rule, f.draft, f.other_draft) for f in findings) == [
-        ("exclusion", 0, 1),
-        ("exclusive_value", 0, None),
+    assert sorted((f.rules[0], f.draft, f.other_draft) for f in result.findings) == [
+        ("exclusion", 0, 1),  # moored against 9 knots, both in the draft
+        ("exclusion", 1, None),  # 9 knots against the gazette's "moored"
+        ("exclusive_value", 0, None),  # moored against the footage
     ]
-    clash = next(f for f in findings if f.rule == "exclusive_value")
-    assert clash.assertion == Assertion.objects.get().pk
-    assert "She never left the quay." in clash.explanation and "Quay camera" in clash.explanation
+    clash = next(f for f in result.findings if f.rules == ["exclusive_value"])
+    assert clash.position == Position.objects.get(choice="under_way").pk
+    assert "Harbourmaster" in clash.explanation and "Quay camera" in clash.explanation
+    (dispute,) = live_disputes()
+    assert result.joins == [dispute.pk] and result.opens == 0
 
 
 def _filler(h, count):
@@ -324,7 +452,7 @@ def _filler(h, count):
     statement = Statement.objects.create(
         speaker=h["gazette"], source=h["source"], said_at=NOON, quote="Filler."
     )
-    Assertion.objects.bulk_create(
+    assertions = [
         Assertion(
             statement=statement,
             predicate=h["state"] if i % 2 else h["speed"],
@@ -337,7 +465,9 @@ def _filler(h, count):
         )
         for vessel in vessels
         for i in range(2)
-    )
+    ]
+    positions_assign(assertions=assertions)
+    Assertion.objects.bulk_create(assertions)
 
 
 def _checked_statement_queries(h, name):
@@ -354,9 +484,9 @@ def _checked_statement_queries(h, name):
             ("dumped", "pilots", "gull_island"),
             ("speed", "skylark", 2, {"comparator": "at_most"}),
         )
-    mine = statement.assertions.values_list("pk", flat=True)
-    found = Conflict.objects.filter(assertion_b__in=mine).values_list("rule", flat=True)
-    assert sorted(found) == ["exclusive_value", "generic_instance"]
+    mine = statement.assertions.values_list("position_id", flat=True)
+    found = Conflict.objects.filter(position_b__in=mine).values_list("rules", flat=True)
+    assert sorted(found) == [",exclusive_value,", ",generic_instance,"]
     return len(queries)
 
 

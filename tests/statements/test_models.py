@@ -8,12 +8,14 @@ from django.db import IntegrityError, transaction
 from statements.models import (
     Assertion,
     Conflict,
+    Dispute,
     Entity,
     Evidence,
     Predicate,
     Source,
     Statement,
 )
+from statements.services.positions import positions_assign
 
 STRIKE = dt.datetime(2022, 6, 27, 12, 50, tzinfo=dt.UTC)
 
@@ -48,7 +50,10 @@ def make_assertion(record, **fields) -> Assertion:
         "choice": "non_functioning",
         **fields,
     }
-    return Assertion.objects.create(**values)
+    assertion = Assertion(**values)
+    positions_assign(assertions=[assertion])
+    assertion.save()
+    return assertion
 
 
 def refused(create) -> None:
@@ -90,14 +95,13 @@ def test_evidence_grade_outside_admiralty_code_is_refused(record):
     )
 
 
-def make_conflict(a: Assertion, b: Assertion, rule: str = "exclusive_value", **fields):
+def make_conflict(a: Assertion, b: Assertion, **fields):
     values = {
-        "fingerprint": f"{rule}:{a.pk}:{b.pk}",
-        "assertion_a": a,
-        "assertion_b": b,
-        "rule": rule,
-        "kind": "exclusive_value",
-        "pair_class": "against_evidence",
+        "position_a_id": a.position_id,
+        "position_b_id": b.position_id,
+        "block_subject": a.subject,
+        "rules": ",exclusive_value,",
+        "pair_classes": ",against_evidence,",
         "explanation": "They cannot both be true.",
         "score": 0.8,
         **fields,
@@ -105,12 +109,20 @@ def make_conflict(a: Assertion, b: Assertion, rule: str = "exclusive_value", **f
     return Conflict.objects.create(**values)
 
 
-def test_one_conflict_per_pair_and_rule(record):
+def test_one_conflict_per_pair_of_positions(record):
     a = make_assertion(record)
     b = make_assertion(record, statement=None, evidence=record["evidence"], choice="operational")
     make_conflict(a, b)
-    refused(lambda: make_conflict(a, b, fingerprint="another"))
-    make_conflict(a, b, rule="exclusion", fingerprint="exclusion")
+    refused(lambda: make_conflict(a, b, rules=",exclusion,"))
+
+
+def test_the_same_claim_twice_is_one_position(record):
+    a = make_assertion(record, valid_from=STRIKE, valid_until=STRIKE)
+    b = make_assertion(
+        record, statement=None, evidence=record["evidence"], valid_from=STRIKE, valid_until=STRIKE
+    )
+    assert a.position_id == b.position_id
+    assert make_assertion(record).position_id != a.position_id  # another time, another claim
 
 
 def test_conflict_pair_must_be_ordered(record):
@@ -119,10 +131,26 @@ def test_conflict_pair_must_be_ordered(record):
     refused(lambda: make_conflict(b, a))
 
 
-def test_conflict_status_must_match_its_review(record):
+def test_a_range_needs_both_bounds_low_first(record):
+    people, _ = Predicate.objects.get_or_create(
+        slug="people", defaults={"name": "People", "value_type": "number"}
+    )
+    number = {"predicate": people, "choice": "", "comparator": "between"}
+    refused(lambda: make_assertion(record, **number, number=40, number_high=20))
+    refused(lambda: make_assertion(record, **number, number=20))
+    refused(lambda: make_assertion(record, **(number | {"comparator": "exactly"}), number=20,
+                                   number_high=40))  # fmt: skip
+    make_assertion(record, **number, number=20, number_high=40)
+
+
+def test_a_verdict_names_a_position_only_when_it_supports_one(record):
     a = make_assertion(record)
-    b = make_assertion(record, statement=None, evidence=record["evidence"], choice="operational")
-    refused(lambda: make_conflict(a, b, status="confirmed", review_decision=""))
+    now = dt.datetime.now(dt.UTC)
+    refused(
+        lambda: Dispute.objects.create(
+            title="x", verdict="unresolved", verdict_position=a.position, last_activity_at=now
+        )
+    )
 
 
 def test_entity_cannot_be_part_of_itself(record):

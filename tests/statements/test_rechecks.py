@@ -1,8 +1,16 @@
-"""Full re-checks in shards, in-process: progress rows, idempotent shards, same conflicts."""
+"""Full re-checks in shards, in-process: progress rows, idempotent shards, same conflicts
+and disputes."""
 
 import pytest
 
-from statements.models import Conflict, ConflictStatus, Recheck, RecheckStatus
+from statements.models import (
+    Conflict,
+    ConflictStatus,
+    Dispute,
+    DisputeStatus,
+    Recheck,
+    RecheckStatus,
+)
 from statements.services.rechecks import recheck_create, recheck_shard_run, recheck_start
 from statements.synthetic import CorpusGenerator, CorpusShape
 
@@ -10,11 +18,18 @@ pytestmark = pytest.mark.django_db
 
 
 def conflict_set():
-    return set(
+    """Return the live conflicts and disputes by content (positions by key)."""
+    conflicts = set(
         Conflict.objects.exclude(status=ConflictStatus.RETRACTED).values_list(
-            "fingerprint", "rule", "assertion_a", "assertion_b"
+            "position_a__key", "position_b__key", "rules", "pair_classes", "score"
         )
     )
+    disputes = {
+        (dispute.title, tuple(sorted(p.key for p in dispute.positions.all())))
+        for dispute in Dispute.objects.exclude(status=DisputeStatus.RETRACTED)
+    }
+    assert disputes, "the corpus should make disputes"
+    return conflicts, disputes
 
 
 @pytest.fixture
@@ -27,7 +42,7 @@ def test_inline_recheck_finds_the_clashes_and_reports_progress(corpus):
 
     assert recheck.backend == Recheck.Backend.INLINE
     assert recheck.status == RecheckStatus.DONE
-    assert recheck.shards_done == recheck.shards_total == 5  # four ranges and the generic shard
+    assert recheck.shards_done == recheck.shards_total == 4  # four subject ranges
     assert recheck.found == recheck.new == Conflict.objects.count() > 0
     assert recheck.started_at <= recheck.finished_at
 
@@ -36,6 +51,7 @@ def test_shard_count_does_not_change_the_conflicts(corpus):
     recheck_start(shards=1)
     one_shard = conflict_set()
     Conflict.objects.all().delete()
+    Dispute.objects.all().delete()
 
     recheck_start(shards=7)
 
@@ -49,7 +65,7 @@ def test_recheck_again_changes_nothing(corpus):
     again = recheck_start(shards=5)
 
     assert again.new == again.retracted == 0
-    assert again.unchanged == again.found == len(before)
+    assert again.unchanged == again.found == len(before[0])
     assert conflict_set() == before
 
 
@@ -79,7 +95,7 @@ def test_command_prints_the_counts(corpus, capsys):
     call_command("conflicts_recheck", "--shards", "2", verbosity=0)
 
     out = capsys.readouterr().out
-    assert "inline, 3 shards" in out
+    assert "inline, 2 shards" in out
     assert f"found {Conflict.objects.count()}, new {Conflict.objects.count()}" in out
 
 

@@ -5,29 +5,28 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
-from statements.models import Assertion, Conflict, ConflictStatus, Entity
+from statements.models import Assertion, Conflict, ConflictStatus, Entity, Position
 from statements.seeding import SeedError, seed_load
-from tests.conftest import SEED_PATH
+from tests.conftest import SEED_CONFLICTS, SEED_PATH
 from tests.statements.test_seed import index_of, write_seed
 
 
-def test_loading_into_an_empty_database_finds_the_34_conflicts_in_one_batch(db, monkeypatch):
+def test_loading_into_an_empty_database_finds_the_conflicts_in_one_batch(db, monkeypatch):
     from statements.services import records
 
     calls = []
-    check = records.conflicts_check_assertions
+    check = records.conflicts_check_positions
     monkeypatch.setattr(
         records,
-        "conflicts_check_assertions",
-        lambda *, assertion_ids: (
-            calls.append(len(assertion_ids)) or check(assertion_ids=assertion_ids)
-        ),
+        "conflicts_check_positions",
+        lambda *, position_ids: calls.append(len(position_ids)) or check(position_ids=position_ids),
     )
 
     seed_load(SEED_PATH)
 
-    assert calls == [Assertion.objects.count()]
-    assert Conflict.objects.exclude(status=ConflictStatus.RETRACTED).count() == 34
+    assert calls == [Position.objects.count()]
+    assert Position.objects.count() < Assertion.objects.count()  # repeated claims share one
+    assert Conflict.objects.exclude(status=ConflictStatus.RETRACTED).count() == SEED_CONFLICTS
 
 
 def test_unknown_predicate_names_record_and_field(db, tmp_path):

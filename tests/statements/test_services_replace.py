@@ -1,7 +1,7 @@
-"""Replacing a record's assertions keeps the ones it still makes, with their reviewed conflicts."""
+"""Replacing a record's assertions keeps the ones it still makes, and their disputes' verdicts."""
 
-from statements.models import Assertion, Conflict, ConflictStatus, Statement
-from statements.services import conflict_review, statement_update
+from statements.models import Assertion, Dispute, DisputeStatus, Statement
+from statements.services import dispute_review, statement_update
 from tests.conftest import seed_once
 
 seeded = seed_once()
@@ -32,16 +32,16 @@ def _as_data(assertion: Assertion, **changes) -> dict:
     return data
 
 
-def _dismissed(statement: Statement, reviewer) -> Conflict:
-    conflict = Conflict.objects.filter(assertion_a__statement=statement).order_by("pk").first()
-    return conflict_review(
-        conflict=conflict, decision="dismissed", note="Read in context.", reviewer=reviewer
+def _dismissed(statement: Statement, reviewer) -> Dispute:
+    dispute = statement.assertions.get().position.dispute
+    return dispute_review(
+        dispute=dispute, verdict="not_a_contradiction", note="Read in context.", reviewer=reviewer
     )
 
 
-def test_resending_the_same_claims_without_ids_keeps_them_and_their_reviews(seeded, curator):
+def test_resending_the_same_claims_without_ids_keeps_them_and_their_verdicts(seeded, curator):
     statement = Statement.objects.get(ref=REF)
-    conflict = _dismissed(statement, curator)
+    dispute = _dismissed(statement, curator)
     before = list(statement.assertions.order_by("pk"))
 
     statement_update(
@@ -51,20 +51,23 @@ def test_resending_the_same_claims_without_ids_keeps_them_and_their_reviews(seed
     after = list(statement.assertions.order_by("pk"))
     assert [a.pk for a in after] == [a.pk for a in before]
     assert {a.note for a in after} == {"A new note."}
-    conflict.refresh_from_db()
-    assert (conflict.status, conflict.review_note) == (ConflictStatus.DISMISSED, "Read in context.")
+    dispute.refresh_from_db()
+    assert (dispute.status, dispute.verdict_note) == (DisputeStatus.DISMISSED, "Read in context.")
 
 
-def test_a_changed_claim_without_id_replaces_the_old_one_and_drops_its_pair(seeded, curator):
+def test_a_changed_claim_without_id_is_a_new_position_that_reopens_the_dispute(seeded, curator):
     statement = Statement.objects.get(ref=REF)
-    conflict = _dismissed(statement, curator)
+    dispute = _dismissed(statement, curator)
     (old,) = statement.assertions.all()
 
     statement_update(statement=statement, assertions=[_as_data(old, value="closed")])
 
     (new,) = statement.assertions.all()
     assert new.pk != old.pk and new.choice == "closed"
-    assert not Conflict.objects.filter(pk=conflict.pk).exclude(status="retracted").exists()
+    assert new.position_id != old.position_id
+    dispute.refresh_from_db()
+    assert dispute.status == DisputeStatus.OPEN
+    assert "closed" in dispute.reopened_because
 
 
 def test_a_repeated_claim_matches_one_existing_assertion_and_creates_the_other(seeded):

@@ -8,6 +8,7 @@ from statements.models import (
     Entity,
     Evidence,
     ExclusionRule,
+    Position,
     Predicate,
     Source,
     Statement,
@@ -49,7 +50,7 @@ def test_same_seed_gives_the_same_corpus():
     CorpusGenerator(CorpusShape(assertions=1_000, seed=3)).run()
     first = _snapshot()
     # Wipe everything so ids and slugs start over the same way.
-    for model in (Assertion, Statement, Evidence, Source, ExclusionRule):
+    for model in (Assertion, Position, Statement, Evidence, Source, ExclusionRule):
         model.objects.all().delete()
     Entity.objects.update(part_of=None)
     Predicate.objects.all().delete()

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from statements.models import Recheck, RecheckStatus
-from statements.services.conflicts import conflicts_recheck_total
+from statements.services.recheck_scan import conflicts_recheck_total
 from statements.services.rechecks import celery_enabled, recheck_start
 
 

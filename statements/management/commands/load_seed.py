@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from statements.models import Conflict, ConflictStatus
+from statements.models import Conflict, ConflictStatus, Dispute, DisputeStatus, Position
 from statements.seeding import SeedError, seed_load
 
 DEFAULT_PATH = "seeds/kremenchuk.yaml"
@@ -21,6 +21,10 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.stdout.write(str(report))
         live = Conflict.objects.exclude(status=ConflictStatus.RETRACTED).count()
+        disputes = Dispute.objects.exclude(status=DisputeStatus.RETRACTED)
         self.stdout.write(
-            f"  conflicts on record: {live} (review them at /admin/statements/conflict/)"
+            f"  on record: {Position.objects.count()} positions, {live} conflicts between them, "
+            f"{disputes.count()} disputes (review them at /admin/statements/dispute/)"
         )
+        for dispute in disputes.order_by("-score", "title"):
+            self.stdout.write(f"    {dispute.status:9} {dispute.score:.2f}  {dispute.title}")

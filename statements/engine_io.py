@@ -1,8 +1,10 @@
 """Rows to facts: what the engine sees of the record, read with as few queries as possible.
 
-Rows come from ``.values_list`` of only the columns the rules need (``FACT_FIELDS``), never as
-model instances; ``DbWorld`` answers the engine's questions about entities from batched
-look-ups, loading what it is asked about in a few queries and remembering it.
+The rules see positions (``FACT_FIELDS`` of the position table); pair classes and scores see
+supporters (``SUPPORTER_FIELDS`` of the assertion table). Rows come from ``.values_list`` of
+only the columns needed, never as model instances; ``DbWorld`` answers the engine's questions
+about entities from batched look-ups, loading what it is asked about in a few queries and
+remembering it.
 """
 
 from __future__ import annotations
@@ -22,13 +24,13 @@ from contradict.engine.facts import (
     AssertionFact,
     Condition,
     ExclusionFact,
-    Origin,
     PredicateFact,
+    Supporter,
 )
 from contradict.engine.intervals import PRECISION_SECONDS, widen
 from statements.models import Entity, EntityKind, ExclusionRule, Predicate, ValueType
 
-# The columns a fact is built from, in this order (``fact_from_row`` reads them by position);
+# The columns of a position a fact is built from, in ``fact_from_row``'s order;
 # ``fact_columns()`` reads the times among them as epoch seconds.
 FACT_FIELDS = (
     "id",
@@ -39,11 +41,20 @@ FACT_FIELDS = (
     "number",
     "boolean",
     "comparator",
+    "number_high",
     "polarity",
     "valid_from",
     "valid_until",
     "time_precision",
-    "certainty",
+)
+_TIME_FIELDS = ("valid_from", "valid_until", "statement__said_at", "evidence__captured_at")
+
+# The narrow columns of a re-check scan of positions, in ``ScanRow``'s order.
+SCAN_FIELDS = FACT_FIELDS[:10]
+
+# The columns of an assertion that make it a ``Supporter`` of its position.
+SUPPORTER_FIELDS = (
+    "position_id",
     "statement_id",
     "evidence_id",
     "statement__speaker_id",
@@ -51,8 +62,8 @@ FACT_FIELDS = (
     "evidence__reliability",
     "evidence__credibility",
     "evidence__captured_at",
+    "certainty",
 )
-_TIME_FIELDS = ("valid_from", "valid_until", "statement__said_at", "evidence__captured_at")
 
 
 class Epoch(Func):
@@ -74,23 +85,20 @@ class Epoch(Func):
         return super().as_sql(compiler, connection, **extra)
 
 
+def _columns(fields: tuple[str, ...]) -> tuple:
+    return tuple(Epoch(name) if name in _TIME_FIELDS else name for name in fields)
+
+
 def fact_columns() -> tuple:
     """Return ``FACT_FIELDS`` for ``values_list``, with the times read as ``Epoch``."""
-    return tuple(Epoch(name) if name in _TIME_FIELDS else name for name in FACT_FIELDS)
+    return _columns(FACT_FIELDS)
 
 
-# The narrow columns of a re-check scan, matching ``contradict.engine.blocking.SCAN_FIELDS``.
-SCAN_FIELDS = (
-    "id",
-    "subject_id",
-    "predicate_id",
-    "object_id",
-    "choice",
-    "number",
-    "boolean",
-    "comparator",
-    "polarity",
-)
+def supporter_columns() -> tuple:
+    """Return ``SUPPORTER_FIELDS`` for ``values_list``, with the times read as ``Epoch``."""
+    return _columns(SUPPORTER_FIELDS)
+
+
 _UNIX_EPOCH = datetime(1970, 1, 1)
 PREDICATE_FIELDS = (
     "id",
@@ -156,7 +164,7 @@ def predicate_facts(ids: Iterable[int] | None = None) -> dict[int, PredicateFact
 
 
 def fact_from_row(row: Sequence[Any], predicates: Mapping[int, PredicateFact]) -> AssertionFact:
-    """Return the fact of one row read with ``FACT_FIELDS`` (or ``fact_columns()``)."""
+    """Return the fact of one position row read with ``FACT_FIELDS`` (or ``fact_columns()``)."""
     (
         pk,
         subject,
@@ -166,26 +174,13 @@ def fact_from_row(row: Sequence[Any], predicates: Mapping[int, PredicateFact]) -
         number,
         boolean,
         comparator,
+        number_high,
         polarity,
         valid_from,
         valid_until,
         precision,
-        certainty,
-        statement,
-        evidence,
-        speaker,
-        said_at,
-        reliability,
-        credibility,
-        captured_at,
     ) = row
     start, end = _widen(valid_from, valid_until, precision)
-    if statement is not None:
-        origin = Origin(STATEMENT, statement, speaker=speaker, time=_epoch(said_at))
-    else:
-        origin = Origin(
-            EVIDENCE, evidence, time=_epoch(captured_at), grade=f"{reliability}{credibility}"
-        )
     return AssertionFact(
         id=pk,
         predicate=predicates[predicate],
@@ -195,33 +190,53 @@ def fact_from_row(row: Sequence[Any], predicates: Mapping[int, PredicateFact]) -
         number=number,
         boolean=boolean,
         comparator=comparator,
+        number_high=number_high,
         affirmed=polarity == "affirmed",
         start=start,
         end=end,
+    )
+
+
+def supporter_from_row(row: Sequence[Any]) -> Supporter:
+    """Return the supporter of one assertion row read with ``supporter_columns()``."""
+    (
+        position,
+        statement,
+        evidence,
+        speaker,
+        said_at,
+        reliability,
+        credibility,
+        captured_at,
+        certainty,
+    ) = row
+    if statement is not None:
+        return Supporter(
+            position,
+            STATEMENT,
+            statement,
+            speaker=speaker,
+            time=_epoch(said_at),
+            certainty=certainty,
+        )
+    return Supporter(
+        position,
+        EVIDENCE,
+        evidence,
+        time=_epoch(captured_at),
+        grade=f"{reliability}{credibility}",
         certainty=certainty,
-        origin=origin,
     )
 
 
 def draft_fact(
-    *,
-    id: int,
-    data: Mapping[str, Any],
-    predicates: Mapping[int, PredicateFact],
-    speaker: int | None = None,
-    said_at: datetime | None = None,
-    grade: str | None = None,
+    *, id: int, data: Mapping[str, Any], predicates: Mapping[int, PredicateFact]
 ) -> AssertionFact:
     """Return the fact of an unsaved assertion (fields as ``assertion_clean`` returns them).
 
-    ``id`` should be negative so it never meets a stored id. With ``grade`` the draft is
-    evidence, otherwise a statement by ``speaker``.
+    ``id`` should be negative so it never meets a stored position's id.
     """
     start, end = widen(data.get("valid_from"), data.get("valid_until"), data["time_precision"])
-    if grade:
-        origin = Origin(EVIDENCE, 0, time=_epoch(said_at), grade=grade)
-    else:
-        origin = Origin(STATEMENT, 0, speaker=speaker, time=_epoch(said_at))
     obj = data.get("object")
     return AssertionFact(
         id=id,
@@ -232,11 +247,10 @@ def draft_fact(
         number=data.get("number"),
         boolean=data.get("boolean"),
         comparator=data["comparator"],
+        number_high=data.get("number_high"),
         affirmed=data["polarity"] == "affirmed",
         start=start,
         end=end,
-        certainty=data["certainty"],
-        origin=origin,
     )
 
 
@@ -317,15 +331,21 @@ class DbWorld:
                 for value_type, value in ((row[3], row[5]), (row[7], row[9]))
                 if value_type == ValueType.ENTITY and isinstance(value, str)
             }
-            ids = (
-                dict(Entity.objects.filter(slug__in=slugs).values_list("slug", "id"))
+            entities = (
+                {
+                    slug: (pk, name)
+                    for slug, pk, name in Entity.objects.filter(slug__in=slugs).values_list(
+                        "slug", "id", "name"
+                    )
+                }
                 if slugs
                 else {}
             )
 
             def condition(predicate: int, value_type: str, operator: str, value: Any) -> Condition:
                 if value_type == ValueType.ENTITY and isinstance(value, str):
-                    value = ids.get(value, -1)
+                    pk, name = entities.get(value, (-1, value))
+                    return Condition(predicate, operator, pk, slug=value, name=name)
                 return Condition(predicate, operator, value)
 
             self._exclusions = tuple(

@@ -1,6 +1,6 @@
-"""A statement replaced by PUT keeps the reviews of the claims it still makes (issue 4)."""
+"""A statement replaced by PUT keeps the verdicts on the claims it still makes."""
 
-from statements.models import Conflict, ConflictStatus, Statement
+from statements.models import DisputeStatus, Statement
 
 REF = "konashenkov-non-functioning"
 
@@ -41,22 +41,22 @@ def _resent(statement_id, client, **changes):
     }
 
 
-def _dismiss_one_conflict(client, statement):
-    conflict = Conflict.objects.filter(assertion_a__statement=statement).order_by("pk").first()
+def _dismiss_its_dispute(client, statement):
+    dispute = statement.assertions.order_by("pk").first().position.dispute
     response = client.post(
-        f"/api/conflicts/{conflict.pk}/review/",
-        {"decision": "dismissed", "note": "Read in context."},
+        f"/api/disputes/{dispute.pk}/review/",
+        {"verdict": "not_a_contradiction", "note": "Read in context."},
         format="json",
     )
     assert response.status_code == 200, response.json()
-    return conflict
+    return dispute
 
 
-def test_a_dismissed_pair_stays_dismissed_when_its_statement_is_resent_without_ids(
+def test_a_dismissed_dispute_stays_dismissed_when_a_statement_is_resent_without_ids(
     seeded, curator_api_client
 ):
     statement = Statement.objects.get(ref=REF)
-    conflict = _dismiss_one_conflict(curator_api_client, statement)
+    dispute = _dismiss_its_dispute(curator_api_client, statement)
     assertion_ids = sorted(statement.assertions.values_list("pk", flat=True))
     payload = _resent(statement.pk, curator_api_client, note="Resent by a client without ids.")
 
@@ -64,18 +64,16 @@ def test_a_dismissed_pair_stays_dismissed_when_its_statement_is_resent_without_i
 
     assert response.status_code == 200, response.json()
     assert sorted(item["id"] for item in response.json()["assertions"]) == assertion_ids
-    conflict.refresh_from_db()
-    assert conflict.status == ConflictStatus.DISMISSED
-    assert conflict.review_decision == "dismissed"
-    assert conflict.review_note == "Read in context."
-    body = curator_api_client.get(f"/api/conflicts/{conflict.pk}/").json()
+    dispute.refresh_from_db()
+    assert (dispute.status, dispute.verdict) == (DisputeStatus.DISMISSED, "not_a_contradiction")
+    body = curator_api_client.get(f"/api/disputes/{dispute.pk}/").json()
     assert body["status"] == "dismissed"
-    assert body["review"]["decision"] == "dismissed"
+    assert body["review"]["note"] == "Read in context."
 
 
-def test_a_changed_claim_resent_without_ids_loses_the_pair_as_before(seeded, curator_api_client):
+def test_a_changed_claim_resent_without_ids_reopens_the_dispute(seeded, curator_api_client):
     statement = Statement.objects.get(ref=REF)
-    conflict = _dismiss_one_conflict(curator_api_client, statement)
+    dispute = _dismiss_its_dispute(curator_api_client, statement)
     old_ids = set(statement.assertions.values_list("pk", flat=True))
     payload = _resent(statement.pk, curator_api_client, value="closed")
 
@@ -83,4 +81,6 @@ def test_a_changed_claim_resent_without_ids_loses_the_pair_as_before(seeded, cur
 
     assert response.status_code == 200, response.json()
     assert not old_ids & {item["id"] for item in response.json()["assertions"]}
-    assert not Conflict.objects.filter(pk=conflict.pk).exclude(status="retracted").exists()
+    body = curator_api_client.get(f"/api/disputes/{dispute.pk}/").json()
+    assert body["status"] == "open"
+    assert "closed" in body["reopened_because"]

@@ -1,0 +1,92 @@
+"""Positions: the assertions that make the same claim, held together under one key.
+
+Every assertion the record services save gets its position here (``positions_assign``), found
+or created by key; a position left without supporters goes (``positions_unheld``,
+``positions_delete``), and its conflicts with it. The key is the SHA-256 of the claim, so it
+does not depend on which supporter came first or on the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef
+
+from statements.models import Assertion, Position
+
+# The position's own columns, by attribute name (related rows by id).
+_COLUMNS = tuple(
+    f"{name}_id" if name in ("predicate", "subject", "object") else name
+    for name in Assertion.POSITION_FIELDS
+)
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return getattr(value, "pk", value)
+
+
+def position_columns(claim: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a position's column values from cleaned assertion fields (related rows by id)."""
+    return {
+        column: getattr(claim[name], "pk", claim[name])
+        for name, column in zip(Assertion.POSITION_FIELDS, _COLUMNS, strict=True)
+    }
+
+
+def position_key(columns: Mapping[str, Any]) -> str:
+    """Return the key of the claim ``columns`` describe (``position_columns`` output)."""
+    text = json.dumps([_canonical(columns[column]) for column in _COLUMNS], separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def positions_assign(*, assertions: Iterable[Assertion]) -> None:
+    """Give each of ``assertions`` (unsaved or changed) the position of its claim.
+
+    Positions are found by key and created when missing, in two queries for the lot; a
+    concurrent writer creating the same position is absorbed by the key's unique constraint.
+    """
+    assertions = list(assertions)
+    if not assertions:
+        return
+    wanted: dict[str, dict[str, Any]] = {}
+    keys = []
+    for assertion in assertions:
+        columns = {column: getattr(assertion, column) for column in _COLUMNS}
+        key = position_key(columns)
+        keys.append(key)
+        wanted.setdefault(key, columns)
+    found = dict(Position.objects.filter(key__in=list(wanted)).values_list("key", "id"))
+    missing = [Position(key=key, **columns) for key, columns in wanted.items() if key not in found]
+    if missing:
+        Position.objects.bulk_create(missing, ignore_conflicts=True)
+        found.update(
+            Position.objects.filter(key__in=[p.key for p in missing]).values_list("key", "id")
+        )
+    for assertion, key in zip(assertions, keys, strict=True):
+        assertion.position_id = found[key]
+
+
+def positions_unheld(*, position_ids: Iterable[int]) -> list[int]:
+    """Return those of ``position_ids`` no assertion supports any more."""
+    ids = sorted(set(position_ids))
+    if not ids:
+        return []
+    return list(
+        Position.objects.filter(id__in=ids)
+        .exclude(Exists(Assertion.objects.filter(position_id=OuterRef("pk"))))
+        .values_list("id", flat=True)
+    )
+
+
+def positions_delete(*, position_ids: Iterable[int]) -> None:
+    """Delete positions no one holds; their conflicts go with them (history keeps those)."""
+    Position.objects.filter(id__in=list(position_ids)).delete()

@@ -1,0 +1,212 @@
+"""The full re-check: every position again, one shard (a subject-id range) at a time.
+
+Positions stream from a server-side cursor in (subject, predicate) order, narrow rows only; a
+subject's rows are compared only when two of them make different claims (or sit on exclusion
+partners), and only those rows become facts. Generic claims are checked in the shard of their
+own subject, so every conflict belongs to exactly one shard (``Conflict.block_subject``) and
+shards can run in any order, in parallel, or again. Disputes are rebuilt once every shard is
+done (``disputes_rebuild``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from itertools import groupby, pairwise
+from operator import attrgetter
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Min
+
+from contradict.engine import Screen, check, check_block, is_generic_claim
+from contradict.engine.facts import Finding, ScanRow
+from statements.engine_io import SCAN_FIELDS, DbWorld, fact_columns, predicate_facts
+from statements.models import Conflict, ConflictStatus, EntityKind, Polarity, Position
+from statements.rules import active_rules
+from statements.selectors.candidates import (
+    chunks,
+    generic_instances,
+    load_facts,
+    mentioned,
+    position_facts,
+)
+from statements.services.disputes import disputes_rebuild
+from statements.services.findings import (
+    RecheckCounts,
+    conflicts_retract,
+    conflicts_upsert,
+    pairs_of,
+)
+
+# How many candidate rows a re-check gathers before it builds facts and writes conflicts.
+RECHECK_BATCH = 5000
+# How many rows the server-side cursor of a re-check fetches at a time.
+SCAN_CHUNK = 10000
+# How many generic claims a re-check takes per instance query.
+GENERIC_BATCH = 50
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One independent part of a full re-check: the subjects ``[subject_from, subject_to)``.
+
+    ``None`` is an open bound. A shard re-checks its subjects' blocks (polarity, values,
+    numbers, exclusions) and the generic claims about its subjects; shards never share a
+    conflict.
+    """
+
+    subject_from: int | None = None
+    subject_to: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def label(self) -> str:
+        return f"subjects {self.subject_from or ''}..{self.subject_to or ''}"
+
+
+def conflicts_recheck_shards(*, count: int) -> list[Shard]:
+    """Return about ``count`` subject-range shards covering every subject."""
+    bounds = Position.objects.aggregate(low=Min("subject_id"), high=Max("subject_id"))
+    if bounds["low"] is None:
+        return [Shard()]
+    low, high = bounds["low"], bounds["high"] + 1
+    count = max(1, min(count, high - low))
+    step = -(-(high - low) // count)
+    edges = [*range(low, high, step), high]
+    return [
+        Shard(
+            subject_from=None if index == 0 else start,
+            subject_to=None if stop == high else stop,
+        )
+        for index, (start, stop) in enumerate(pairwise(edges))
+    ]
+
+
+def conflicts_recheck(
+    *, shard: Shard | None = None, progress: Callable[[int], None] | None = None
+) -> RecheckCounts:
+    """Re-check the whole record (or one ``shard`` of it); return what changed.
+
+    Without a shard, the disputes are rebuilt at the end too; a sharded re-check rebuilds them
+    once its last shard is done. ``progress`` is called with the number of positions read
+    since its last call.
+    """
+    # One transaction per shard: a shard killed half-way leaves nothing behind and can simply
+    # run again, and PostgreSQL streams the scan instead of materialising a WITH HOLD cursor.
+    with transaction.atomic():
+        counts = _recheck_shard(shard or Shard(), progress)
+        if shard is None:
+            disputes_rebuild()
+        return counts
+
+
+def conflicts_recheck_total(*, shard: Shard | None = None) -> int:
+    """Return how many positions a re-check of ``shard`` reads (for a progress bar)."""
+    return _subject_range(Position.objects.all(), shard or Shard(), "subject_id").count()
+
+
+def _subject_range(queryset, shard: Shard, field_name: str):
+    if shard.subject_from is not None:
+        queryset = queryset.filter(**{f"{field_name}__gte": shard.subject_from})
+    if shard.subject_to is not None:
+        queryset = queryset.filter(**{f"{field_name}__lt": shard.subject_to})
+    return queryset
+
+
+def recheck_scan(shard: Shard | None = None):
+    """Return the scan a re-check streams: narrow position rows in (subject, predicate) order.
+
+    Benchmarks read the very same query as their baseline.
+    """
+    scan = _subject_range(Position.objects.all(), shard or Shard(), "subject_id")
+    return scan.order_by("subject_id", "predicate_id", "id").values_list(*SCAN_FIELDS)
+
+
+def _recheck_shard(shard: Shard, progress: Callable[[int], None] | None) -> RecheckCounts:
+    rules = active_rules()
+    world = DbWorld()
+    predicates = predicate_facts()
+    screen = Screen(rules, predicates, world.load_exclusions())
+    counts = RecheckCounts()
+    found_ids: set[int] = set()
+    pending: list[list[int]] = []
+    pending_rows = 0
+    read = 0
+
+    written: set[tuple[int, int]] = set()
+
+    def write(findings: list[Finding], facts: dict) -> None:
+        nonlocal counts
+        # A generic claim and an instance on one subject meet in both passes, with the same
+        # rules (see ``compare_block``): write and count such a pair once.
+        pairs = [pair for pair in pairs_of(findings, facts) if (pair.a, pair.b) not in written]
+        written.update((pair.a, pair.b) for pair in pairs)
+        with transaction.atomic():
+            upsert = conflicts_upsert(pairs, refresh=False)
+        counts += upsert.counts
+        found_ids.update(upsert.ids)
+
+    def flush() -> None:
+        nonlocal pending, pending_rows
+        if not pending:
+            return
+        world.forget()
+        groups, pending, pending_rows = pending, [], 0
+        facts = {
+            fact.id: fact
+            for fact in position_facts((pk for group in groups for pk in group), predicates)
+        }
+        world.load(mentioned(facts.values()))
+        findings: list[Finding] = []
+        for group in groups:
+            block = [facts[pk] for pk in group if pk in facts]
+            findings.extend(check_block(block, rules, world))
+        write(findings, facts)
+
+    rows = (ScanRow(*row) for row in recheck_scan(shard).iterator(chunk_size=SCAN_CHUNK))
+    for _subject, group in groupby(rows, attrgetter("subject")):
+        block = list(group)
+        read += len(block)
+        kept = screen.candidates(block)
+        if kept:
+            pending.append([row.id for row in kept])
+            pending_rows += len(kept)
+            if pending_rows >= RECHECK_BATCH:
+                flush()
+        if progress is not None and read >= SCAN_CHUNK:
+            progress(read)
+            read = 0
+    flush()
+    if progress is not None and read:
+        progress(read)
+
+    claims = _subject_range(_generic_claims(), shard, "subject_id")
+    claims = claims.order_by("predicate_id", "id").values_list(*fact_columns())
+    # In predicate order, so a batch's claims share few predicates (one query each).
+    for chunk in chunks(claims.iterator(chunk_size=GENERIC_BATCH * 20), GENERIC_BATCH):
+        world.forget()
+        generics = load_facts(chunk, predicates)
+        world.load(mentioned(generics))
+        generics = [fact for fact in generics if is_generic_claim(fact, world)]
+        instances = generic_instances(generics, world, predicates)
+        facts = {fact.id: fact for fact in generics}
+        findings = []
+        for generic in generics:
+            facts.update((fact.id, fact) for fact in instances[generic.id])
+            # Every rule, not the generic ones alone: see ``compare_block``.
+            findings.extend(check([generic], instances[generic.id], rules, world))
+        write(findings, facts)
+
+    live = _subject_range(
+        Conflict.objects.filter(status=ConflictStatus.OPEN), shard, "block_subject_id"
+    )
+    stale = [pk for pk in live.values_list("id", flat=True).iterator() if pk not in found_ids]
+    counts.retracted += conflicts_retract(stale)
+    return counts
+
+
+def _generic_claims():
+    return Position.objects.filter(polarity=Polarity.DENIED, object__kind=EntityKind.CATEGORY)

@@ -1,0 +1,49 @@
+"""Claims in words, from names and never internal ids: for titles, explanations, the admin."""
+
+from __future__ import annotations
+
+from contradict.engine.intervals import widen
+from contradict.engine.text import choice_text, number_text, span_text
+
+_COMPARATOR_WORDS = {"at_least": "at least ", "at_most": "at most ", "about": "about "}
+
+
+def value_text(claim) -> str:
+    """Return the value of a position or assertion in words ("about 1,000", "20 to 40")."""
+    if claim.object_id is not None:
+        return claim.object.name
+    if claim.choice:
+        return choice_text(claim.choice)
+    if claim.number is not None:
+        if claim.comparator == "between" and claim.number_high is not None:
+            return f"between {number_text(claim.number)} and {number_text(claim.number_high)}"
+        return f"{_COMPARATOR_WORDS.get(claim.comparator, '')}{number_text(claim.number)}"
+    if claim.boolean is None:
+        return "?"
+    return "yes" if claim.boolean else "no"
+
+
+def claim_span(claim) -> tuple[float | None, float | None]:
+    """Return the time a claim is about as epoch seconds, widened to its precision."""
+    return widen(claim.valid_from, claim.valid_until, claim.time_precision)
+
+
+def predicate_words(name: str) -> str:
+    """Return a predicate's name as it reads mid-sentence: "facility status", "UN mandate"."""
+    if len(name) > 1 and name[1].isupper():
+        return name  # an acronym keeps its capitals
+    return name[:1].lower() + name[1:]
+
+
+def position_text(claim) -> str:
+    """Return a claim in words: "Amstor shopping mall · facility status: non-functioning · …".
+
+    A denied claim reads "not …"; a claim with no time bound says "at any time".
+    """
+    value = value_text(claim)
+    if claim.polarity == "denied":
+        value = f"not {value}"
+    return (
+        f"{claim.subject.name} · {predicate_words(claim.predicate.name)}: {value} · "
+        f"{span_text(*claim_span(claim))}"
+    )
