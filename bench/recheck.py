@@ -83,6 +83,7 @@ def recheck_shards(count: int) -> tuple[float, int]:
 def all_pairs(total: int, sample: int = 2000, pairs: int = 20000) -> tuple[float, float]:
     """Return (seconds per pair, extrapolated seconds for all pairs of ``total``)."""
     from statements.facts import DbWorld
+
     from statements.models import Assertion
     from statements.services.conflicts import (
         _fact_rows_by_id,
