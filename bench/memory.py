@@ -36,7 +36,7 @@ def measure(assertions: int, traced: bool) -> dict:
     from recheck import empty_conflicts
 
     from statements.models import Assertion
-    from statements.services.conflicts import conflicts_recheck
+    from statements.services.recheck_scan import conflicts_recheck
 
     total = Assertion.objects.count()
     empty_conflicts()

@@ -4,8 +4,10 @@
 
 Figures (medians over the rounds, interleaved so both see the same machine):
 
-- scan: the re-check's own scan query (``recheck_scan()``: same rows, same columns, same
-  order) streamed through a server-side cursor into Python tuples, nothing else done;
+- raw scan: the assertions' claim columns (what the re-check has to know of every assertion)
+  streamed unordered through a server-side cursor into Python tuples, nothing else done;
+- ordered scan: the re-check's own scan query (``recheck_scan()``: the positions, in
+  (subject, predicate) order), streamed the same way;
 - re-check, nothing changed: ``conflicts_recheck()`` over a record whose conflicts are stored;
 - re-check, writing: the same from an empty Conflict table (and its history), so every
   conflict is written;
@@ -28,42 +30,65 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common
 
-TARGET = 3.0
+TARGET = 2.0  # issue 9: a full re-check within 2x a raw unordered scan
 
 
 def empty_conflicts() -> None:
+    """Empty the conflicts and disputes (and their history), so a re-check writes them all."""
     from django.db import connection
 
-    from statements.models import Conflict
+    from statements.models import Conflict, Dispute, Position
 
-    tables = [Conflict._meta.db_table, Conflict.history.model._meta.db_table]
+    tables = [
+        Conflict._meta.db_table,
+        Conflict.history.model._meta.db_table,
+        Dispute.history.model._meta.db_table,
+    ]
     with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {Position._meta.db_table} SET dispute_id = NULL")
         cursor.execute(f"TRUNCATE {', '.join(tables)}")
-        for table in tables:
+        cursor.execute(f"DELETE FROM {Dispute._meta.db_table}")
+        for table in (*tables, Dispute._meta.db_table, Position._meta.db_table):
             cursor.execute(f"ANALYZE {table}")
 
 
-def fingerprints() -> set[str]:
+def fingerprints() -> set[tuple]:
+    """Return the live conflicts by content: both positions' keys and the rules."""
     from statements.models import Conflict, ConflictStatus
 
     live = Conflict.objects.exclude(status=ConflictStatus.RETRACTED)
-    return set(live.values_list("fingerprint", flat=True))
+    return set(live.values_list("position_a__key", "position_b__key", "rules"))
 
 
-def scan() -> tuple[float, int]:
+def _stream(queryset) -> tuple[float, int]:
     from django.db import transaction
 
-    from statements.services.conflicts import SCAN_CHUNK, recheck_scan
+    from statements.services.recheck_scan import SCAN_CHUNK
 
     started = time.perf_counter()
     with transaction.atomic():
-        rows = recheck_scan().iterator(chunk_size=SCAN_CHUNK)
+        rows = queryset.iterator(chunk_size=SCAN_CHUNK)
         counter = deque(enumerate(rows, 1), maxlen=1)
     return time.perf_counter() - started, (counter[0][0] if counter else 0)
 
 
+def raw_scan() -> tuple[float, int]:
+    """Stream every assertion's claim columns, unordered: the least a re-check must read."""
+    from statements.engine_io import SCAN_FIELDS
+    from statements.models import Assertion
+
+    columns = [name for name in SCAN_FIELDS if name != "id"]
+    return _stream(Assertion.objects.order_by().values_list("id", *columns))
+
+
+def scan() -> tuple[float, int]:
+    from statements.services.recheck_scan import recheck_scan
+
+    return _stream(recheck_scan())
+
+
 def recheck() -> tuple[float, object]:
-    from statements.services.conflicts import conflicts_recheck
+    from statements.services.recheck_scan import conflicts_recheck
 
     started = time.perf_counter()
     counts = conflicts_recheck()
@@ -71,33 +96,30 @@ def recheck() -> tuple[float, object]:
 
 
 def recheck_shards(count: int) -> tuple[float, int]:
-    from statements.services.conflicts import conflicts_recheck, conflicts_recheck_shards
+    from statements.services.disputes import disputes_rebuild
+    from statements.services.recheck_scan import conflicts_recheck, conflicts_recheck_shards
 
     started = time.perf_counter()
     shards = conflicts_recheck_shards(count=count)
     for shard in shards:
         conflicts_recheck(shard=shard)
+    disputes_rebuild()
     return time.perf_counter() - started, len(shards)
 
 
 def all_pairs(total: int, sample: int = 2000, pairs: int = 20000) -> tuple[float, float]:
     """Return (seconds per pair, extrapolated seconds for all pairs of ``total``)."""
-    from statements.facts import DbWorld
+    from statements.engine_io import DbWorld
+    from statements.models import Position
+    from statements.rules import active_rules
+    from statements.selectors.candidates import mentioned, position_facts
 
-    from statements.models import Assertion
-    from statements.services.conflicts import (
-        _fact_rows_by_id,
-        _load_facts,
-        _mentioned,
-        active_rules,
-    )
-
-    high = Assertion.objects.order_by("-id").values_list("id", flat=True).first()
+    high = Position.objects.order_by("-id").values_list("id", flat=True).first()
     chooser = random.Random(7)
     ids = sorted({chooser.randint(1, high) for _ in range(sample)})
-    facts = _load_facts(_fact_rows_by_id(ids), {})
+    facts = position_facts(ids, {})
     world = DbWorld()
-    world.load(_mentioned(facts))
+    world.load(mentioned(facts))
     world.load_exclusions()
     rules = active_rules()
     chosen = [(chooser.choice(facts), chooser.choice(facts)) for _ in range(pairs)]
@@ -124,15 +146,21 @@ def main() -> None:
     url = common.ensure_corpus(args.assertions, fresh=args.fresh)
     common.use_database(url)
     before = fingerprints()
-    scans, unchanged, writing = [], [], []
-    rows = 0
+    raw_scans, scans, unchanged, writing = [], [], [], []
+    rows = positions = 0
     for round_ in range(1, args.rounds + 1):
-        seconds, rows = scan()
+        seconds, rows = raw_scan()
+        raw_scans.append(seconds)
+        seconds, positions = scan()
         scans.append(seconds)
         seconds, counts = recheck()
         unchanged.append(seconds)
         assert counts.new == counts.retracted == counts.restored == 0, counts
-        print(f"round {round_}: scan {scans[-1]:.2f} s, re-check unchanged {seconds:.2f} s", end="")
+        print(
+            f"round {round_}: raw scan {raw_scans[-1]:.2f} s, ordered scan {scans[-1]:.2f} s, "
+            f"re-check unchanged {seconds:.2f} s",
+            end="",
+        )
         empty_conflicts()
         seconds, counts = recheck()
         writing.append(seconds)
@@ -146,22 +174,25 @@ def main() -> None:
     assert same, "the shards gave other conflicts than the whole re-check"
 
     per_pair, all_pairs_seconds = all_pairs(rows)
-    base = common.median(scans)
+    base = common.median(raw_scans)
+    ordered = common.median(scans)
     print()
     print(f"assertions                          {rows:>12,}")
+    print(f"positions                           {positions:>12,}")
     print(f"conflicts                           {len(before):>12,}")
-    print(f"plain scan (same query), median     {base:>10.2f} s")
+    print(f"raw unordered scan of assertions    {base:>10.2f} s")
+    print(f"ordered scan of positions           {ordered:>10.2f} s")
     for label, values in (("nothing changed", unchanged), ("writing conflicts", writing)):
         seconds = common.median(values)
         ratio = seconds / base
         verdict = "meets" if ratio <= TARGET else "misses"
         print(
-            f"re-check, {label:<18}median {seconds:>6.2f} s  = {ratio:.2f}x scan "
-            f"({verdict} <= {TARGET:g}x)"
+            f"re-check, {label:<18}median {seconds:>6.2f} s  = {ratio:.2f}x raw scan "
+            f"({verdict} <= {TARGET:g}x), {seconds / ordered:.2f}x the ordered scan"
         )
     print(
         f"re-check in {shard_count} shards, in-process  {shard_seconds:>6.2f} s  "
-        f"= {shard_seconds / base:.2f}x scan (writing; same conflicts: {same})"
+        f"= {shard_seconds / base:.2f}x raw scan (writing; same conflicts: {same})"
     )
     print(
         f"all pairs, extrapolated             {all_pairs_seconds / 3600:>10,.0f} h  "

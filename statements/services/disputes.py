@@ -2,26 +2,33 @@
 
 A dispute is derived (``contradict.engine.components`` over the live conflicts) but carries a
 curator's verdict, so its row must survive the recomputation: each group of positions keeps
-the existing dispute that holds most of it (the oldest on a tie), and only a group no dispute
-holds gets a new one. A dispute left without positions is deleted, or retracted if it was
-reviewed (its verdict stays on record). What a dispute shows — title, score, pair classes,
-rules, time span, status — depends only on its positions and conflicts, so checks on write
-and a full re-check, in any order, give the same disputes.
+the existing dispute that holds most of it (the largest groups choose first, the oldest
+dispute on a tie), and only a group no dispute holds gets a new one. A dispute left without a
+group is deleted, or retracted if it has a verdict (its positions keep pointing at it, so the
+question coming back finds its verdict). What a dispute shows — title, score, pair classes,
+rules, time span, status — depends only on its positions and conflicts, so checks on write and
+a full re-check, in any order, give the same disputes.
+
+Everything is read and written in batches: a fixed number of queries per ``id_chunk()``
+positions, whatever the number of disputes.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from contradict.engine import components
 from contradict.engine.scoring import PAIR_CLASSES
 from contradict.engine.text import span_text
 from statements.engine_io import id_chunk, id_in
 from statements.models import (
+    Assertion,
     Conflict,
     ConflictStatus,
     Dispute,
@@ -35,30 +42,54 @@ from statements.rules import active_rules
 from statements.selectors.candidates import chunks
 from statements.text import claim_span, position_text, predicate_words
 
+# What a dispute's row needs of each conflict between its positions.
+CONFLICT_COLUMNS = ("position_a", "position_b", "score", "rules", "pair_classes")
+DISPUTE_FIELDS = (
+    "title",
+    "score",
+    "rules",
+    "pair_classes",
+    "time_start",
+    "time_end",
+    "status",
+    "reopened_because",
+    "last_activity_at",
+)
 
-def _live() -> Iterable[Conflict]:
-    return Conflict.objects.filter(status=ConflictStatus.OPEN)
+
+@dataclass(frozen=True)
+class _PositionRow:
+    """What a dispute's title, span and status need of one of its positions."""
+
+    id: int
+    key: str
+    subject: str
+    predicate: str
+    valid_from: object
+    valid_until: object
+    time_precision: str
+    supporters: int
 
 
-def _edges_from(position_ids: Iterable[int]) -> set[tuple[int, int]]:
-    """Return the live conflicts' edges of the groups ``position_ids`` are in, walking out."""
-    edges: set[tuple[int, int]] = set()
+def _live():
+    return Conflict.objects.filter(status=ConflictStatus.OPEN).order_by()
+
+
+def _conflicts_from(position_ids: Iterable[int]) -> dict[tuple[int, int], tuple]:
+    """Return the live conflicts of the groups ``position_ids`` are in, walking out."""
+    found: dict[tuple[int, int], tuple] = {}
     seen: set[int] = set()
     frontier = set(position_ids)
     while frontier:
         seen |= frontier
-        found: set[tuple[int, int]] = set()
+        reached: set[int] = set()
         for chunk in chunks(sorted(frontier), id_chunk()):
-            live = _live().order_by()
-            found.update(
-                id_in(live, chunk, "position_a_id").values_list("position_a", "position_b")
-            )
-            found.update(
-                id_in(live, chunk, "position_b_id").values_list("position_a", "position_b")
-            )
-        edges |= found
-        frontier = {pk for edge in found for pk in edge} - seen
-    return edges
+            for column in ("position_a_id", "position_b_id"):
+                for row in id_in(_live(), chunk, column).values_list(*CONFLICT_COLUMNS):
+                    found[(row[0], row[1])] = row
+                    reached.update(row[:2])
+        frontier = reached - seen
+    return found
 
 
 def disputes_refresh(*, position_ids: Iterable[int]) -> None:
@@ -66,52 +97,66 @@ def disputes_refresh(*, position_ids: Iterable[int]) -> None:
     ids = set(position_ids)
     if not ids:
         return
-    edges = _edges_from(ids)
-    groups = components(edges)
+    conflicts = _conflicts_from(ids)
+    groups = components(conflicts)
     in_groups = {pk for group in groups for pk in group}
-    # Positions that left every group, and the disputes that held any position concerned.
-    loose = ids - in_groups
-    _reconcile(groups, edges, scope=ids | in_groups, loose=loose)
+    _reconcile(groups, conflicts, scope=ids | in_groups, loose=ids - in_groups)
 
 
 def disputes_rebuild() -> None:
     """Recompute every dispute from the live conflicts (after a full re-check)."""
-    edges = set(_live().order_by().values_list("position_a", "position_b").iterator())
-    groups = components(edges)
+    conflicts = {(row[0], row[1]): row for row in _live().values_list(*CONFLICT_COLUMNS).iterator()}
+    groups = components(conflicts)
     in_groups = {pk for group in groups for pk in group}
-    loose = (
-        set(
-            Position.objects.filter(dispute__isnull=False)
-            .exclude(id__in=in_groups)
-            .values_list("id", flat=True)
-        )
-        if len(in_groups) < 50000
-        else _loose_streamed(in_groups)
-    )
-    _reconcile(groups, edges, scope=in_groups | loose, loose=loose, everything=True)
-
-
-def _loose_streamed(in_groups: set[int]) -> set[int]:
     held = Position.objects.filter(dispute__isnull=False).values_list("id", flat=True)
-    return {pk for pk in held.iterator() if pk not in in_groups}
+    loose = {pk for pk in held.iterator() if pk not in in_groups}
+    _reconcile(groups, conflicts, scope=in_groups | loose, loose=loose, everything=True)
+
+
+def _position_rows(ids: Iterable[int]) -> tuple[dict[int, _PositionRow], dict[int, int | None]]:
+    """Return the positions ``ids`` as rows, and the dispute each is held by now."""
+    rows: dict[int, _PositionRow] = {}
+    holder: dict[int, int | None] = {}
+    for chunk in chunks(sorted(set(ids)), id_chunk()):
+        counts = dict(
+            id_in(Assertion.objects.order_by(), chunk, "position_id")
+            .values("position_id")
+            .annotate(total=Count("id"))
+            .values_list("position_id", "total")
+        )
+        for pk, key, subject, predicate, start, end, precision, dispute in id_in(
+            Position.objects.order_by(), chunk
+        ).values_list(
+            "id",
+            "key",
+            "subject__name",
+            "predicate__name",
+            "valid_from",
+            "valid_until",
+            "time_precision",
+            "dispute_id",
+        ):
+            rows[pk] = _PositionRow(
+                pk, key, subject, predicate, start, end, precision, counts.get(pk, 0)
+            )
+            holder[pk] = dispute
+    return rows, holder
 
 
 def _reconcile(
     groups: Sequence[Sequence[int]],
-    edges: set[tuple[int, int]],
+    conflicts: Mapping[tuple[int, int], tuple],
     *,
     scope: set[int],
     loose: set[int],
     everything: bool = False,
 ) -> None:
-    holder: dict[int, int | None] = {}
-    for chunk in chunks(sorted(scope), id_chunk()):
-        holder.update(id_in(Position.objects.order_by(), chunk).values_list("id", "dispute_id"))
-    candidates = {pk for pk in holder.values() if pk is not None}
-    disputes = {d.pk: d for d in Dispute.objects.filter(id__in=candidates)}
+    rows, holder = _position_rows(scope)
+    disputes = {
+        d.pk: d for d in Dispute.objects.filter(id__in={pk for pk in holder.values() if pk})
+    }
     taken: set[int] = set()
     assignment: list[tuple[Sequence[int], Dispute | None]] = []
-    # The largest groups choose first, so a merge keeps the dispute most of it was.
     for group in sorted(groups, key=lambda g: (-len(g), g[0])):
         votes = Counter(holder.get(pk) for pk in group if holder.get(pk) in disputes)
         best = sorted((pk for pk in votes if pk not in taken), key=lambda pk: (-votes[pk], pk))
@@ -119,9 +164,53 @@ def _reconcile(
         if chosen is not None:
             taken.add(chosen.pk)
         assignment.append((group, chosen))
+
+    by_group: dict[int, list[tuple]] = defaultdict(list)
+    group_of = {pk: index for index, (group, _) in enumerate(assignment) for pk in group}
+    for (a, _b), row in conflicts.items():
+        if a in group_of:
+            by_group[group_of[a]].append(row)
     now = timezone.now()
-    for group, dispute in assignment:
-        taken.add(_write_dispute(group, dispute, edges, holder, now).pk)
+    rule_order = tuple(rule.code for rule in active_rules())
+    created: list[tuple[Dispute, Sequence[int]]] = []
+    changed: list[Dispute] = []
+    moves: dict[int, list[int]] = defaultdict(list)  # dispute id -> positions joining it
+    for index, (group, dispute) in enumerate(assignment):
+        positions = [rows[pk] for pk in group if pk in rows]
+        values = _values(positions, by_group[index], rule_order)
+        if dispute is None:
+            dispute = Dispute(**values, last_activity_at=now)
+            dispute.status, dispute.reopened_because = DisputeStatus.OPEN, ""
+            created.append((dispute, group))
+            continue
+        dirty = False
+        for name, value in values.items():
+            if getattr(dispute, name) != value:
+                setattr(dispute, name, value)
+                dirty = True
+        status = _status(dispute, [p.key for p in positions])
+        if (dispute.status, dispute.reopened_because) != status:
+            dispute.status, dispute.reopened_because = status
+            dirty = True
+        stray = [pk for pk in group if holder.get(pk) != dispute.pk]
+        if stray:
+            moves[dispute.pk].extend(stray)
+        if dirty or stray:
+            dispute.last_activity_at = now
+            changed.append(dispute)
+    if created:
+        saved = bulk_create_with_history(
+            [dispute for dispute, _ in created], Dispute, batch_size=500, default_date=now
+        )
+        for dispute, (_, group) in zip(saved, created, strict=True):
+            moves[dispute.pk].extend(group)
+            taken.add(dispute.pk)
+    if changed:
+        bulk_update_with_history(changed, Dispute, DISPUTE_FIELDS, batch_size=500, default_date=now)
+    for dispute_id, ids in moves.items():
+        for chunk in chunks(sorted(ids), id_chunk()):
+            id_in(Position.objects.order_by(), chunk).update(dispute_id=dispute_id)
+
     emptied = set(disputes) - taken
     if everything:
         emptied |= set(
@@ -138,7 +227,7 @@ def _reconcile(
 
 
 def _empty(dispute_ids: Iterable[int], now) -> set[int]:
-    """Retract the reviewed disputes of ``dispute_ids``, delete the others; return the kept."""
+    """Retract those of ``dispute_ids`` with a verdict, delete the others; return the kept."""
     kept = set()
     for dispute in Dispute.objects.filter(id__in=list(dispute_ids)):
         if dispute.verdict:
@@ -152,54 +241,17 @@ def _empty(dispute_ids: Iterable[int], now) -> set[int]:
     return kept
 
 
-def _write_dispute(group, dispute, edges, holder, now) -> Dispute:
-    positions = list(
-        Position.objects.filter(id__in=group)
-        .select_related("predicate", "subject", "object")
-        .annotate(supporter_count=Count("supporters"))
-        .order_by("id")
-    )
-    conflicts = list(
-        _live()
-        .filter(Q(position_a_id__in=group) & Q(position_b_id__in=group))
-        .values_list("score", "rules", "pair_classes", "updated_at")
-    )
-    keys = sorted(p.key for p in positions)
-    values = {
+def _values(positions: Sequence[_PositionRow], conflicts: Sequence[tuple], rule_order) -> dict:
+    """Return what a dispute shows, from its positions and the conflicts between them."""
+    return {
         "title": dispute_title(positions),
-        "score": max((row[0] for row in conflicts), default=0.0),
-        "rules": tag_text(
-            _ordered({r for row in conflicts for r in tag_list(row[1])}, _rule_order())
-        ),
+        "score": max((row[2] for row in conflicts), default=0.0),
+        "rules": tag_text(_ordered({r for row in conflicts for r in tag_list(row[3])}, rule_order)),
         "pair_classes": tag_text(
-            _ordered({c for row in conflicts for c in tag_list(row[2])}, PAIR_CLASSES)
+            _ordered({c for row in conflicts for c in tag_list(row[4])}, PAIR_CLASSES)
         ),
         **_time_span(positions),
     }
-    if dispute is None:
-        dispute = Dispute(last_activity_at=now)
-    changed = dispute.pk is None
-    for name, value in values.items():
-        if getattr(dispute, name) != value:
-            setattr(dispute, name, value)
-            changed = True
-    status, because = _status(dispute, keys, positions)
-    if (dispute.status, dispute.reopened_because) != (status, because):
-        dispute.status, dispute.reopened_because = status, because
-        changed = True
-    stray = [pk for pk in group if dispute.pk is None or holder.get(pk) != dispute.pk]
-    if changed or stray:
-        dispute.last_activity_at = now
-        dispute.save()
-    for chunk in chunks(stray, id_chunk()):
-        id_in(Position.objects.order_by(), chunk).update(dispute=dispute)
-    for pk in stray:
-        holder[pk] = dispute.pk
-    return dispute
-
-
-def _rule_order() -> tuple[str, ...]:
-    return tuple(rule.code for rule in active_rules())
 
 
 def _ordered(items: set[str], order: Sequence[str]) -> list[str]:
@@ -207,16 +259,22 @@ def _ordered(items: set[str], order: Sequence[str]) -> list[str]:
     return known + sorted(items - set(order))
 
 
-def _status(dispute: Dispute, keys: list[str], positions) -> tuple[str, str]:
+def _status(dispute: Dispute, keys: Sequence[str]) -> tuple[str, str]:
     """Return the dispute's status and why it was re-opened, from its verdict and positions."""
     if not dispute.verdict:
         return DisputeStatus.OPEN, ""
-    if keys == sorted(dispute.reviewed_positions):
+    if sorted(keys) == sorted(dispute.reviewed_positions):
         if dispute.verdict == Verdict.NOT_A_CONTRADICTION:
             return DisputeStatus.DISMISSED, ""
         return DisputeStatus.REVIEWED, ""
     reviewed = set(dispute.reviewed_positions)
-    new = [position_text(p) for p in positions if p.key not in reviewed]
+    new_keys = [key for key in keys if key not in reviewed]
+    new = [
+        position_text(p)
+        for p in Position.objects.filter(key__in=new_keys)
+        .select_related("predicate", "subject", "object")
+        .order_by("id")
+    ]
     gone = len(reviewed - set(keys))
     parts = []
     if new:
@@ -226,7 +284,7 @@ def _status(dispute: Dispute, keys: list[str], positions) -> tuple[str, str]:
     return DisputeStatus.OPEN, "Re-opened since the verdict: " + "; ".join(parts) + "."
 
 
-def _time_span(positions) -> dict:
+def _time_span(positions: Sequence[_PositionRow]) -> dict:
     starts = [p.valid_from for p in positions]
     ends = [p.valid_until for p in positions]
     return {
@@ -235,7 +293,7 @@ def _time_span(positions) -> dict:
     }
 
 
-def dispute_title(positions: Sequence[Position]) -> str:
+def dispute_title(positions: Sequence[_PositionRow]) -> str:
     """Return "subject · predicate · time span" for the question most supporters speak to.
 
     The (subject, predicate) held by the most supporters names the dispute (names break ties);
@@ -243,20 +301,15 @@ def dispute_title(positions: Sequence[Position]) -> str:
     """
     weight: dict[tuple, int] = defaultdict(int)
     for position in positions:
-        key = (position.subject.name, position.predicate.name)
-        weight[key] += getattr(position, "supporter_count", 1) or 1
+        weight[(position.subject, position.predicate)] += position.supporters or 1
     if not weight:
         return "(no positions)"
     subject, predicate = sorted(weight, key=lambda key: (-weight[key], key))[0]
-    spans = [
-        claim_span(p)
-        for p in positions
-        if (p.subject.name, p.predicate.name) == (subject, predicate)
-    ]
+    spans = [claim_span(p) for p in positions if (p.subject, p.predicate) == (subject, predicate)]
     starts = [start for start, _ in spans]
     ends = [end for _, end in spans]
     start = None if None in starts else min(starts)
     end = None if None in ends else max(ends)
-    others = len({p.predicate_id for p in positions}) - 1
+    others = len({p.predicate for p in positions}) - 1
     title = f"{subject} · {predicate_words(predicate)} · {span_text(start, end)}"
     return title if others <= 0 else f"{title} (+{others} related)"
