@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
 
 from statements.models import Recheck, RecheckShard, RecheckStatus
@@ -89,7 +89,7 @@ def recheck_shard_run(
         started_at=timezone.now(), status=RecheckStatus.RUNNING
     )
     with transaction.atomic():
-        shard = RecheckShard.objects.select_for_update().filter(pk=shard_id).first()
+        shard = shard_for_update(shard_id).first()
         if shard is None or shard.finished_at is not None:
             return shard  # gone, or done before a redelivery: nothing to do again
         counts = conflicts_recheck(shard=Shard(**shard.spec), progress=progress)
@@ -97,9 +97,19 @@ def recheck_shard_run(
         for name in COUNT_FIELDS:
             setattr(shard, name, getattr(counts, name))
         shard.finished_at = timezone.now()
-        shard.save()
-        _recheck_totals(shard.recheck_id)
+        shard.save(update_fields=[*COUNT_FIELDS, "finished_at"])
+        _recheck_totals(shard.recheck_id)  # last: its lock on the Recheck row lasts to commit
     return shard
+
+
+def shard_for_update(shard_id: int) -> QuerySet[RecheckShard]:
+    """Return the query that locks one shard row, and nothing else, until the transaction ends.
+
+    The model's ordering (``recheck, index``) would join the Recheck table, and a plain ``FOR
+    UPDATE`` would then lock the re-check's row too, so the shards of one re-check would run one
+    at a time. Unordered, and ``OF`` the shard table only, each shard locks its own row.
+    """
+    return RecheckShard.objects.select_for_update(of=("self",)).order_by().filter(pk=shard_id)
 
 
 def _pause_for_fault_injection() -> None:
