@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.utils import timezone
 
 from statements.models import Recheck, RecheckShard, RecheckStatus
@@ -120,11 +120,16 @@ def _pause_for_fault_injection() -> None:
 
 
 def _recheck_totals(recheck_id: int) -> None:
-    """Recompute a re-check's totals from its finished shards (idempotent by construction)."""
-    done = RecheckShard.objects.filter(recheck_id=recheck_id, finished_at__isnull=False)
-    totals = done.aggregate(**{name: Sum(name) for name in COUNT_FIELDS})
+    """Recompute a re-check's totals from its finished shards (idempotent by construction).
+
+    The lock on the Recheck row comes first: a shard finishing at the same moment waits here
+    until this one commits, and its sums (read after the lock) then include this shard. Summed
+    before the lock, each could miss the other and the later commit would lose a shard's counts.
+    """
     recheck = Recheck.objects.select_for_update().get(pk=recheck_id)
-    recheck.shards_done = done.count()
+    done = RecheckShard.objects.filter(recheck_id=recheck_id, finished_at__isnull=False)
+    totals = done.aggregate(shards_done=Count("pk"), **{name: Sum(name) for name in COUNT_FIELDS})
+    recheck.shards_done = totals["shards_done"]
     for name in COUNT_FIELDS:
         setattr(recheck, name, totals[name] or 0)
     if recheck.shards_done == recheck.shards_total:

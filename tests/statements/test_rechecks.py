@@ -5,6 +5,7 @@ connection, as on Celery workers.
 """
 
 import threading
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -217,3 +218,48 @@ def test_a_shard_runs_to_the_end_while_another_shard_computes(monkeypatch):
 
     recheck.refresh_from_db()
     assert (recheck.status, recheck.shards_done, recheck.found) == (RecheckStatus.DONE, 3, 3)
+
+
+def _wait_for_a_blocked_query(seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.02)
+    raise AssertionError("no query waited for a lock")
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_shards_finishing_together_both_count_in_the_totals(monkeypatch):
+    recheck, [first, second] = _planned(2)
+    monkeypatch.setattr(rechecks, "conflicts_recheck", lambda **_: _fake_counts(found=1, new=1))
+    totals_written, release = threading.Event(), threading.Event()
+    real_totals = rechecks._recheck_totals
+
+    def totals_then_hold(recheck_id):
+        real_totals(recheck_id)
+        if threading.current_thread().name == "first shard":
+            totals_written.set()  # the Recheck row stays locked until this shard commits
+            release.wait(10)
+
+    monkeypatch.setattr(rechecks, "_recheck_totals", totals_then_hold)
+    holder = _in_thread(lambda: recheck_shard_run(shard_id=first), name="first shard")
+    other = None
+    try:
+        assert totals_written.wait(10)
+        other = _in_thread(lambda: recheck_shard_run(shard_id=second))
+        _wait_for_a_blocked_query()  # the second shard waits for the first one's commit
+    finally:
+        release.set()
+        holder.join(10)
+        if other is not None:
+            other.join(10)
+
+    recheck.refresh_from_db()
+    assert (recheck.status, recheck.shards_done, recheck.found) == (RecheckStatus.DONE, 2, 2)
