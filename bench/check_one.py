@@ -6,8 +6,10 @@ Each run creates a statement of five assertions through ``statement_create`` (wh
 against the record and writes their conflicts) inside a transaction that is rolled back, so
 the record stays as it was. The five assertions repeat the predicate and subject of five
 stored ones, one of them with another value, so each check has candidates and finds clashes.
-Each size runs in a fresh subprocess (its own database connection); the two print p50/p95 in
-milliseconds, queries per check, and the ratio of the medians (target at most 1.5x).
+Each size has a subprocess of its own (its own database connection), started once and warmed by
+20 checks; then the two take turns, one check each per round (which goes first alternates), so
+both sizes see the machine as it is at the same moments. Printed per size: p50/p95 in
+milliseconds, queries per check; then the ratio of the medians (target at most 1.5x).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import json
 import random
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -75,8 +78,15 @@ def _drafts(chooser: random.Random, high: int, count: int) -> list[list[dict]]:
     return drafts
 
 
-def measure(assertions: int, runs: int) -> dict:
-    """Run in a subprocess: time ``runs`` checked statements against a corpus of ``assertions``."""
+WARM_UP = 20  # the first checks warm caches and connections; they are not counted
+
+
+def serve(assertions: int, runs: int) -> None:
+    """Run in a subprocess: check one statement against ``assertions`` rows per line read.
+
+    Prints ``ready`` once warmed, then for every ``check`` line read one JSON line (seconds,
+    queries, conflicts found), and for ``done`` the corpus size, then exits.
+    """
     common.use_database(common.database_url(assertions))
     from datetime import UTC, datetime
 
@@ -88,12 +98,12 @@ def measure(assertions: int, runs: int) -> dict:
 
     high = Assertion.objects.order_by("-id").values_list("id", flat=True).first()
     chooser = random.Random(11)
-    drafts = _drafts(chooser, high, runs + 20)
+    drafts = iter(_drafts(chooser, high, runs + WARM_UP))
     speaker = Entity.objects.filter(kind=EntityKind.PERSON).order_by("id").first()
     source = Source.objects.order_by("id").first()
     said_at = datetime(2021, 6, 1, tzinfo=UTC)
-    timings, queries, found = [], [], []
-    for index, batch in enumerate(drafts):
+
+    def check() -> dict:
         try:
             with transaction.atomic():
                 with CaptureQueriesContext(connection) as captured:
@@ -103,23 +113,94 @@ def measure(assertions: int, runs: int) -> dict:
                         source=source,
                         said_at=said_at,
                         quote="bench",
-                        assertions=batch,
+                        assertions=next(drafts),
                     )
                     elapsed = time.perf_counter() - started
-                if index >= 20:  # the first ones warm caches and connections
-                    timings.append(elapsed)
-                    queries.append(len(captured))
-                    found.append(_conflicts_of(statement))
+                result = {
+                    "seconds": elapsed,
+                    "queries": len(captured),
+                    "conflicts": _conflicts_of(statement),
+                }
                 raise _Rollback
         except _Rollback:
             pass
-    return {
-        "assertions": Assertion.objects.count(),
-        "p50": common.percentile(timings, 0.5) * 1000,
-        "p95": common.percentile(timings, 0.95) * 1000,
-        "queries": common.median(queries),
-        "conflicts": sum(found) / len(found),
-    }
+        return result
+
+    for _ in range(WARM_UP):
+        check()
+    print("ready", flush=True)
+    for line in sys.stdin:
+        if line.strip() == "done":
+            break
+        print(json.dumps(check()), flush=True)
+    print(json.dumps({"assertions": Assertion.objects.count()}), flush=True)
+
+
+class _Checker:
+    """The parent's handle on one size's ``serve`` subprocess."""
+
+    def __init__(self, size: int, runs: int, errors) -> None:
+        self.size = size
+        self.process = subprocess.Popen(
+            [common.PYTHON, __file__, "--serve", str(size), "--runs", str(runs)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
+        self.timings: list[float] = []
+        self.queries: list[int] = []
+        self.found: list[int] = []
+
+    def _ask(self, line: str) -> str:
+        self.process.stdin.write(line + "\n")
+        self.process.stdin.flush()
+        return self._answer()
+
+    def _answer(self) -> str:
+        answer = self.process.stdout.readline()
+        if not answer:
+            raise SystemExit(f"the {self.size:,}-assertion checker exited early")
+        return answer
+
+    def ready(self) -> None:
+        assert self._answer().strip() == "ready"
+
+    def check(self) -> None:
+        result = json.loads(self._ask("check"))
+        self.timings.append(result["seconds"])
+        self.queries.append(result["queries"])
+        self.found.append(result["conflicts"])
+
+    def finish(self) -> dict:
+        assertions = json.loads(self._ask("done"))["assertions"]
+        self.process.wait(timeout=60)
+        return {
+            "assertions": assertions,
+            "p50": common.percentile(self.timings, 0.5) * 1000,
+            "p95": common.percentile(self.timings, 0.95) * 1000,
+            "queries": common.median(self.queries),
+            "conflicts": sum(self.found) / len(self.found),
+        }
+
+
+def measure(sizes: tuple[int, int], runs: int) -> dict[int, dict]:
+    """Time ``runs`` checked statements at each size, the sizes taking turns round by round."""
+    with tempfile.TemporaryFile("w+") as errors:
+        checkers = [_Checker(size, runs, errors) for size in sizes]
+        try:
+            for checker in checkers:
+                checker.ready()
+            for round_ in range(runs):
+                for checker in checkers if round_ % 2 == 0 else checkers[::-1]:
+                    checker.check()
+            return {checker.size: checker.finish() for checker in checkers}
+        except BaseException:
+            for checker in checkers:
+                checker.process.kill()
+            errors.seek(0)
+            sys.stderr.write(errors.read())
+            raise
 
 
 def _conflicts_of(statement) -> int:
@@ -136,21 +217,14 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--large", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=200)
-    parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.measure:
-        print(json.dumps(measure(args.measure, args.runs)))
+    if args.serve:
+        serve(args.serve, args.runs)
         return
-    results = {}
     for size in (args.small, args.large):
         common.ensure_corpus(size)
-        out = subprocess.run(
-            [common.PYTHON, __file__, "--measure", str(size), "--runs", str(args.runs)],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        results[size] = json.loads(out.strip().splitlines()[-1])
+    results = measure((args.small, args.large), args.runs)
     for result in results.values():
         print(
             f"{result['assertions']:>10,} assertions: p50 {result['p50']:6.2f} ms  "

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.utils import timezone
 
 from statements.models import Recheck, RecheckShard, RecheckStatus
@@ -90,7 +90,7 @@ def recheck_shard_run(
         started_at=timezone.now(), status=RecheckStatus.RUNNING
     )
     with transaction.atomic():
-        shard = RecheckShard.objects.select_for_update().filter(pk=shard_id).first()
+        shard = shard_for_update(shard_id).first()
         if shard is None or shard.finished_at is not None:
             return shard  # gone, or done before a redelivery: nothing to do again
         counts = conflicts_recheck(shard=Shard(**shard.spec), progress=progress)
@@ -98,9 +98,19 @@ def recheck_shard_run(
         for name in COUNT_FIELDS:
             setattr(shard, name, getattr(counts, name))
         shard.finished_at = timezone.now()
-        shard.save()
-        _recheck_totals(shard.recheck_id)
+        shard.save(update_fields=[*COUNT_FIELDS, "finished_at"])
+        _recheck_totals(shard.recheck_id)  # last: its lock on the Recheck row lasts to commit
     return shard
+
+
+def shard_for_update(shard_id: int) -> QuerySet[RecheckShard]:
+    """Return the query that locks one shard row, and nothing else, until the transaction ends.
+
+    The model's ordering (``recheck, index``) would join the Recheck table, and a plain ``FOR
+    UPDATE`` would then lock the re-check's row too, so the shards of one re-check would run one
+    at a time. Unordered, and ``OF`` the shard table only, each shard locks its own row.
+    """
+    return RecheckShard.objects.select_for_update(of=("self",)).order_by().filter(pk=shard_id)
 
 
 def _pause_for_fault_injection() -> None:
@@ -111,11 +121,16 @@ def _pause_for_fault_injection() -> None:
 
 
 def _recheck_totals(recheck_id: int) -> None:
-    """Recompute a re-check's totals from its finished shards (idempotent by construction)."""
-    done = RecheckShard.objects.filter(recheck_id=recheck_id, finished_at__isnull=False)
-    totals = done.aggregate(**{name: Sum(name) for name in COUNT_FIELDS})
+    """Recompute a re-check's totals from its finished shards (idempotent by construction).
+
+    The lock on the Recheck row comes first: a shard finishing at the same moment waits here
+    until this one commits, and its sums (read after the lock) then include this shard. Summed
+    before the lock, each could miss the other and the later commit would lose a shard's counts.
+    """
     recheck = Recheck.objects.select_for_update().get(pk=recheck_id)
-    recheck.shards_done = done.count()
+    done = RecheckShard.objects.filter(recheck_id=recheck_id, finished_at__isnull=False)
+    totals = done.aggregate(shards_done=Count("pk"), **{name: Sum(name) for name in COUNT_FIELDS})
+    recheck.shards_done = totals["shards_done"]
     for name in COUNT_FIELDS:
         setattr(recheck, name, totals[name] or 0)
     if recheck.shards_done == recheck.shards_total:

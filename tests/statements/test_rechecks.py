@@ -1,7 +1,17 @@
 """Full re-checks in shards, in-process: progress rows, idempotent shards, same conflicts
-and disputes."""
+and disputes.
+
+The row-lock tests at the end need PostgreSQL: each shard runs in its own transaction on its own
+connection, as on Celery workers.
+"""
+
+import threading
+import time
+from types import SimpleNamespace
 
 import pytest
+from django.db import OperationalError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from statements.models import (
     Conflict,
@@ -9,12 +19,24 @@ from statements.models import (
     Dispute,
     DisputeStatus,
     Recheck,
+    RecheckShard,
     RecheckStatus,
 )
-from statements.services.rechecks import recheck_create, recheck_shard_run, recheck_start
+from statements.services import rechecks
+from statements.services.rechecks import (
+    COUNT_FIELDS,
+    recheck_create,
+    recheck_shard_run,
+    recheck_start,
+    shard_for_update,
+)
 from statements.synthetic import CorpusGenerator, CorpusShape
 
 pytestmark = pytest.mark.django_db
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks need PostgreSQL (SQLite has none)"
+)
 
 
 def conflict_set():
@@ -112,3 +134,149 @@ def test_a_failing_shard_marks_the_recheck_failed(corpus, monkeypatch):
     assert recheck.status == RecheckStatus.FAILED
     assert "database went away" in recheck.error
     assert recheck.failures == 1
+
+
+def _planned(shards: int) -> tuple[Recheck, list[int]]:
+    """Plan a re-check of ``shards`` shards by hand; return it and its shards' ids in order."""
+    recheck = Recheck.objects.create(backend=Recheck.Backend.INLINE, shards_total=shards)
+    RecheckShard.objects.bulk_create(
+        RecheckShard(recheck=recheck, index=index, spec={}) for index in range(shards)
+    )
+    return recheck, list(recheck.shards.order_by("index").values_list("pk", flat=True))
+
+
+def test_the_shard_lock_reads_the_shard_table_only():
+    _, [shard_id, _] = _planned(2)
+    shard = RecheckShard.objects.get(pk=shard_id)
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        assert shard_for_update(shard.pk).first() == shard
+
+    [query] = captured.captured_queries
+    quote = connection.ops.quote_name
+    assert quote(Recheck._meta.db_table) not in query["sql"]  # no join, so no lock on the re-check
+    if connection.features.has_select_for_update:
+        assert query["sql"].endswith(f"FOR UPDATE OF {quote(RecheckShard._meta.db_table)}")
+
+
+def _fake_counts(**counts):
+    return SimpleNamespace(**{name: counts.get(name, 0) for name in COUNT_FIELDS})
+
+
+def _lock_timeout(seconds: float) -> None:
+    """Make this transaction give up on a row lock after ``seconds`` instead of waiting."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL lock_timeout = '{int(seconds * 1000)}ms'")
+
+
+def _in_thread(target, name: str = "") -> threading.Thread:
+    """Start ``target`` in a thread of its own, on a database connection of its own."""
+
+    def run():
+        try:
+            target()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, name=name or None, daemon=True)
+    thread.start()
+    return thread
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_two_shards_of_one_recheck_hold_their_locks_at_once():
+    _, [first, second] = _planned(2)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_first():
+        with transaction.atomic():
+            shard_for_update(first).get()
+            locked.set()
+            release.wait(10)
+
+    holder = _in_thread(hold_first)
+    try:
+        assert locked.wait(10)
+        with pytest.raises(OperationalError), transaction.atomic():
+            _lock_timeout(0.5)
+            shard_for_update(first).get()  # held by the other connection: the test sees locks
+        with transaction.atomic():
+            _lock_timeout(0.5)
+            assert shard_for_update(second).get().pk == second  # no wait for the first shard
+    finally:
+        release.set()
+        holder.join(10)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_shard_runs_to_the_end_while_another_shard_computes(monkeypatch):
+    recheck, [first, second, third] = _planned(3)
+    computing, release = threading.Event(), threading.Event()
+
+    def conflicts_recheck(*, shard, progress=None):
+        if threading.current_thread().name == "slow shard":
+            computing.set()
+            release.wait(10)
+        return _fake_counts(found=1, new=1)
+
+    monkeypatch.setattr(rechecks, "conflicts_recheck", conflicts_recheck)
+    slow = _in_thread(lambda: recheck_shard_run(shard_id=first), name="slow shard")
+    try:
+        assert computing.wait(10)
+        with transaction.atomic():
+            _lock_timeout(2)  # a lock on the Recheck row would make this fail, not wait
+            assert recheck_shard_run(shard_id=second).finished_at is not None
+    finally:
+        release.set()
+        slow.join(10)
+    recheck_shard_run(shard_id=third)
+
+    recheck.refresh_from_db()
+    assert (recheck.status, recheck.shards_done, recheck.found) == (RecheckStatus.DONE, 3, 3)
+
+
+def _wait_for_a_blocked_query(seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.02)
+    raise AssertionError("no query waited for a lock")
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_shards_finishing_together_both_count_in_the_totals(monkeypatch):
+    recheck, [first, second] = _planned(2)
+    monkeypatch.setattr(rechecks, "conflicts_recheck", lambda **_: _fake_counts(found=1, new=1))
+    totals_written, release = threading.Event(), threading.Event()
+    real_totals = rechecks._recheck_totals
+
+    def totals_then_hold(recheck_id):
+        real_totals(recheck_id)
+        if threading.current_thread().name == "first shard":
+            totals_written.set()  # the Recheck row stays locked until this shard commits
+            release.wait(10)
+
+    monkeypatch.setattr(rechecks, "_recheck_totals", totals_then_hold)
+    holder = _in_thread(lambda: recheck_shard_run(shard_id=first), name="first shard")
+    other = None
+    try:
+        assert totals_written.wait(10)
+        other = _in_thread(lambda: recheck_shard_run(shard_id=second))
+        _wait_for_a_blocked_query()  # the second shard waits for the first one's commit
+    finally:
+        release.set()
+        holder.join(10)
+        if other is not None:
+            other.join(10)
+
+    recheck.refresh_from_db()
+    assert (recheck.status, recheck.shards_done, recheck.found) == (RecheckStatus.DONE, 2, 2)
