@@ -1,4 +1,5 @@
-"""The interactive API docs: Swagger UI at /api/docs/ and Redoc at /api/redoc/.
+"""The OpenAPI schema at /api/schema/ and the interactive docs: Swagger UI at /api/docs/ and
+Redoc at /api/redoc/.
 
 Both are served from the app's own static files (drf-spectacular-sidecar, see
 ``SPECTACULAR_SETTINGS``), so they work offline. Each page also carries a Content-Security-Policy
@@ -7,7 +8,12 @@ by Redocly" logo at cdn.redoc.ly, and the policy stops that request before it le
 hides itself when it fails to load).
 """
 
-from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+from rest_framework.negotiation import DefaultContentNegotiation
 
 # Swagger UI's init script is served from /api/docs/?script (the split view), so no inline
 # script is needed; both UIs inject inline styles and Swagger UI draws its icons from data: URLs.
@@ -25,6 +31,28 @@ DOCS_CONTENT_SECURITY_POLICY = "; ".join(
         "form-action 'self'",
     ]
 )
+
+
+class FormatQueryNegotiation(DefaultContentNegotiation):
+    """Let ``?format=json`` or ``?format=yaml`` choose the renderer, whatever ``Accept`` says.
+
+    The API turns DRF's ``URL_FORMAT_OVERRIDE`` off (``format`` could be a filter name), so the
+    schema view reads the parameter itself. Without it, ``Accept`` decides, YAML by default.
+    """
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        format_ = format_suffix or request.query_params.get("format")
+        if format_:
+            for renderer in self.filter_renderers(renderers, format_):  # 404 if none
+                return renderer, renderer.media_type
+        return super().select_renderer(request, renderers, format_suffix)
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI 3 schema: YAML, or JSON for ``?format=json`` or ``Accept: application/json``
+    (or ``application/vnd.oai.openapi+json``)."""
+
+    content_negotiation_class = FormatQueryNegotiation
 
 
 class _SameOriginOnly:

@@ -1,6 +1,9 @@
 """The OpenAPI schema describes every endpoint, parameter and error, and validates."""
 
+import json
+
 import pytest
+import yaml
 from drf_spectacular.drainage import GENERATOR_STATS
 from openapi_spec_validator import validate
 from rest_framework.test import APIClient
@@ -91,3 +94,26 @@ def test_request_and_response_components_are_split_so_required_is_true(schema):
     assert "id" not in components["StatementInputRequest"]["properties"]
     assert "created_by" not in components["StatementInputRequest"]["properties"]
     assert "assertions" in components["Statement"]["properties"]
+
+
+@pytest.mark.parametrize(
+    ("query", "accept", "content_type"),
+    [
+        ("format=json", "*/*", "application/vnd.oai.openapi+json"),
+        ("format=json", "application/yaml", "application/vnd.oai.openapi+json"),
+        ("", "application/json", "application/json"),
+    ],
+)
+def test_the_schema_is_json_when_asked_for(db, query, accept, content_type):
+    response = APIClient().get(f"/api/schema/?{query}", HTTP_ACCEPT=accept)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(content_type)
+    assert json.loads(response.content)["openapi"].startswith("3.")
+
+
+def test_the_schema_is_yaml_by_default_and_for_format_yaml(db):
+    for query, accept in (("", "*/*"), ("format=yaml", "application/json")):
+        response = APIClient().get(f"/api/schema/?{query}", HTTP_ACCEPT=accept)
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/vnd.oai.openapi")
+        assert yaml.safe_load(response.content)["openapi"].startswith("3.")
