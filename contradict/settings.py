@@ -269,7 +269,10 @@ SPECTACULAR_SETTINGS = {
         "ValueTypeEnum": "statements.models.ValueType",
         "ConditionOperatorEnum": "statements.models.ConditionOperator",
     },
-    "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+        "statements.api.schema.postprocess_error_attrs",
+    ],
 }
 # How many subject-range shards a full re-check is cut into (plus one for generic claims).
 CONTRADICT_RECHECK_SHARDS = int(os.environ.get("CONTRADICT_RECHECK_SHARDS", "16"))
