@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as cors_default_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -128,7 +129,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # --- CORS: front ends on other origins read the API; origins come from the environment. ---
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
+# A browser on another origin reads ETag and sends it back (If-Match on writes, If-None-Match
+# on reads), so the conditional requests of docs/api.md work from a front end too.
 CORS_EXPOSE_HEADERS = ["ETag"]
+CORS_ALLOW_HEADERS = [*cors_default_headers, "if-match", "if-none-match"]
 
 # Bodies larger than this are refused before parsing (a 400 that names the body).
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(1024 * 1024)))
