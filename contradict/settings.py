@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as cors_default_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "drf_standardized_errors",
     "simple_history",
     "statements",
@@ -127,7 +129,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # --- CORS: front ends on other origins read the API; origins come from the environment. ---
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
+# A browser on another origin reads ETag and sends it back (If-Match on writes, If-None-Match
+# on reads), so the conditional requests of docs/api.md work from a front end too.
 CORS_EXPOSE_HEADERS = ["ETag"]
+CORS_ALLOW_HEADERS = [*cors_default_headers, "if-match", "if-none-match"]
 
 # Bodies larger than this are refused before parsing (a 400 that names the body).
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(1024 * 1024)))
@@ -243,6 +248,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/",
+    # Swagger UI and Redoc come from the app's own static files (drf-spectacular-sidecar,
+    # served by WhiteNoise in production): the docs work offline and never load a CDN script.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "ValidationErrorEnum": f"{_ERROR_ENUMS}.ValidationErrorEnum.choices",
         "ClientErrorEnum": f"{_ERROR_ENUMS}.ClientErrorEnum.choices",
@@ -266,7 +276,10 @@ SPECTACULAR_SETTINGS = {
         "ValueTypeEnum": "statements.models.ValueType",
         "ConditionOperatorEnum": "statements.models.ConditionOperator",
     },
-    "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+        "statements.api.schema.postprocess_error_attrs",
+    ],
 }
 # How many subject-range shards a full re-check is cut into.
 CONTRADICT_RECHECK_SHARDS = int(os.environ.get("CONTRADICT_RECHECK_SHARDS", "16"))

@@ -1,9 +1,17 @@
 """The OpenAPI schema describes every endpoint, parameter and error, and validates."""
 
+import json
+import re
+
 import pytest
+import yaml
 from drf_spectacular.drainage import GENERATOR_STATS
+from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
+from rest_framework.authentication import TokenAuthentication
 from rest_framework.test import APIClient
+
+from tests.api.utils import error_attrs, statement_payload
 
 
 @pytest.fixture(scope="module")
@@ -99,3 +107,137 @@ def test_request_and_response_components_are_split_so_required_is_true(schema):
     assert "id" not in components["StatementInputRequest"]["properties"]
     assert "created_by" not in components["StatementInputRequest"]["properties"]
     assert "assertions" in components["Statement"]["properties"]
+
+
+@pytest.mark.parametrize(
+    ("query", "accept", "content_type"),
+    [
+        ("format=json", "*/*", "application/vnd.oai.openapi+json"),
+        ("format=json", "application/yaml", "application/vnd.oai.openapi+json"),
+        ("", "application/json", "application/json"),
+    ],
+)
+def test_the_schema_is_json_when_asked_for(db, query, accept, content_type):
+    response = APIClient().get(f"/api/schema/?{query}", HTTP_ACCEPT=accept)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(content_type)
+    assert json.loads(response.content)["openapi"].startswith("3.")
+
+
+def test_the_schema_is_yaml_by_default_and_for_format_yaml(db):
+    for query, accept in (("", "*/*"), ("format=yaml", "application/json")):
+        response = APIClient().get(f"/api/schema/?{query}", HTTP_ACCEPT=accept)
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/vnd.oai.openapi")
+        assert yaml.safe_load(response.content)["openapi"].startswith("3.")
+
+
+# --- What a generated client needs to be told truthfully. ---
+
+SAFE = {"get", "head", "options"}
+
+
+def operations(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method in {"get", "put", "post", "patch", "delete", "head", "options"}:
+                yield path, method, operation
+
+
+def test_the_token_scheme_tells_clients_to_send_the_token_keyword(schema, settings):
+    assert settings.REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"][0] == (
+        "rest_framework.authentication.TokenAuthentication"
+    )
+    scheme = schema["components"]["securitySchemes"]["tokenAuth"]
+    assert scheme["type"] == "apiKey"
+    assert (scheme["in"], scheme["name"]) == ("header", "Authorization")
+    assert f"`Authorization: {TokenAuthentication.keyword} <key>`" in scheme["description"]
+    assert {"tokenAuth": []} in schema["paths"]["/api/statements/"]["post"]["security"]
+
+
+def test_reads_and_draft_checks_are_declared_open_to_anonymous_clients(schema):
+    for path, method, operation in operations(schema):
+        if method in SAFE:
+            assert {} in operation["security"], (method, path)
+    assert {} in schema["paths"]["/api/check/"]["post"]["security"]
+    for path, method in [
+        ("/api/statements/", "post"),
+        ("/api/statements/{id}/", "put"),
+        ("/api/statements/{id}/", "delete"),
+        ("/api/entities/{slug}/", "patch"),
+        ("/api/disputes/{id}/review/", "post"),
+        ("/api/rechecks/", "post"),
+    ]:
+        security = schema["paths"][path][method]["security"]
+        assert {} not in security, (method, path)
+        assert {"tokenAuth": []} in security
+
+
+def test_integer_primary_keys_are_integer_path_parameters(schema):
+    seen = set()
+    for path, method, operation in operations(schema):
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "path" and parameter["name"] == "id":
+                assert parameter["schema"]["type"] == "integer", (method, path)
+                seen.add(path.split("/")[2])
+    assert {
+        "statements",
+        "evidence",
+        "assertions",
+        "conflicts",
+        "disputes",
+        "positions",
+        "rechecks",
+    } <= seen
+
+
+def walk(node):
+    """Yield every dict in a JSON document."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from walk(value)
+
+
+def test_error_attr_is_a_string_with_a_pattern_not_an_enum(schema):
+    for node in walk(schema):
+        attr = node.get("properties", {}).get("attr") if node.get("type") == "object" else None
+        if attr is not None:
+            assert "enum" not in attr and "$ref" not in attr, attr
+            assert attr["type"] == "string"
+        assert node.get("discriminator", {}).get("propertyName") != "attr"
+    assert "INDEX" not in json.dumps(schema)
+    item = schema["components"]["schemas"]["ValidationErrorItem"]
+    pattern = re.compile(item["properties"]["attr"]["pattern"])
+    for attr in ("assertions.0.value", "assertions.12.subject", "assertions", "status", "page"):
+        assert pattern.fullmatch(attr), attr
+    for attr in ("", "assertions..value", ".status", "assertions.0."):
+        assert not pattern.fullmatch(attr), attr
+    create = schema["components"]["schemas"]["StatementsCreateValidationError"]
+    assert create["properties"]["errors"]["items"]["$ref"].endswith("/ValidationErrorItem")
+    assert "`assertions.N.value`" in create["properties"]["errors"]["description"]
+
+
+def response_validator(schema, path, method, status):
+    content = schema["paths"][path][method]["responses"][status]["content"]
+    body_schema = content["application/json"]["schema"]
+    return OAS30Validator({**body_schema, "components": schema["components"]})
+
+
+def test_a_real_400_matches_its_documented_schema(schema, seeded, curator_api_client):
+    payload = statement_payload()
+    payload["assertions"].append({**payload["assertions"][0], "value": "no-such-status"})
+    response = curator_api_client.post("/api/statements/", payload, format="json")
+    assert response.status_code == 400
+    assert "assertions.1.value" in error_attrs(response)
+    response_validator(schema, "/api/statements/", "post", "400").validate(response.json())
+
+
+def test_a_real_400_on_a_list_filter_matches_its_documented_schema(schema, seeded, api_client):
+    response = api_client.get("/api/conflicts/?min_score=high&status=maybe")
+    assert response.status_code == 400
+    assert set(error_attrs(response)) == {"min_score", "status"}
+    response_validator(schema, "/api/conflicts/", "get", "400").validate(response.json())
