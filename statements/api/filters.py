@@ -10,6 +10,7 @@ from rest_framework import filters
 from rest_framework.exceptions import ValidationError
 
 from statements import selectors
+from statements.api.fields import NUL, NUL_CODE, NUL_MESSAGE, to_utc
 from statements.models import (
     Assertion,
     Certainty,
@@ -64,6 +65,18 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class UtcDateTimeField(forms.DateTimeField):
+    """A moment read in UTC; an offset PostgreSQL refuses, or a year out of range, is a 400."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        return None if moment is None else to_utc(moment)
+
+
+class DateTimeFilter(django_filters.DateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 def _slug_filter(model, help_text: str, **kwargs):
     # The schema says string: clients send slugs, not the primary keys it would guess.
     return extend_schema_field(OpenApiTypes.STR)(
@@ -82,6 +95,8 @@ class SearchFilter(filters.SearchFilter):
 
     def get_search_terms(self, request):
         raw = request.query_params.get(self.search_param, "")
+        if NUL in raw:
+            raise ValidationError({self.search_param: [NUL_MESSAGE]}, code=NUL_CODE)
         terms = super().get_search_terms(request)
         if len(raw) > MAX_SEARCH_LENGTH or len(terms) > MAX_SEARCH_TERMS:
             raise ValidationError(
@@ -153,8 +168,8 @@ class StatementFilter(django_filters.FilterSet):
         "With an assertion whose subject or object is this entity (slug).", method="_about"
     )
     source = django_filters.CharFilter(field_name="source__slug", max_length=100)
-    said_after = django_filters.DateTimeFilter(field_name="said_at", lookup_expr="gte")
-    said_before = django_filters.DateTimeFilter(field_name="said_at", lookup_expr="lte")
+    said_after = DateTimeFilter(field_name="said_at", lookup_expr="gte")
+    said_before = DateTimeFilter(field_name="said_at", lookup_expr="lte")
 
     class Meta:
         model = Statement
@@ -246,16 +261,16 @@ class ConflictFilter(django_filters.FilterSet):
     evidence = IdFilter(
         method="_evidence", help_text="Either side is an assertion of this evidence."
     )
-    said_after = django_filters.DateTimeFilter(
+    said_after = DateTimeFilter(
         method="_said_after",
         help_text="Either side was said (or its evidence captured) at or after this time.",
     )
-    said_before = django_filters.DateTimeFilter(
+    said_before = DateTimeFilter(
         method="_said_before",
         help_text="Either side was said (or its evidence captured) at or before this time.",
     )
-    detected_after = django_filters.DateTimeFilter(field_name="detected_at", lookup_expr="gte")
-    detected_before = django_filters.DateTimeFilter(field_name="detected_at", lookup_expr="lte")
+    detected_after = DateTimeFilter(field_name="detected_at", lookup_expr="gte")
+    detected_before = DateTimeFilter(field_name="detected_at", lookup_expr="lte")
     min_score = django_filters.NumberFilter(
         field_name="score", lookup_expr="gte", min_value=0, max_value=1
     )

@@ -7,6 +7,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
+from statements.api.fields import (
+    BoundedListField,
+    DateTimeField,
+    ScalarField,
+    SlugRefField,
+)
+from statements.api.strict import GuardedModelFieldsMixin
 from statements.models import (
     Assertion,
     Certainty,
@@ -63,17 +70,15 @@ class ImmutableSlugMixin:
 
 
 class EntitySerializer(ImmutableSlugMixin, serializers.ModelSerializer):
-    part_of = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Entity.objects.all(), allow_null=True, required=False
-    )
-    categories = serializers.SlugRelatedField(
-        slug_field="slug",
+    part_of = SlugRefField(queryset=Entity.objects.all(), allow_null=True, required=False)
+    categories = SlugRefField(
         many=True,
+        max_length=100,
         required=False,
         queryset=Entity.objects.filter(kind=EntityKind.CATEGORY),
         help_text="Slugs of the categories (entities of kind category) this entity belongs to.",
     )
-    aliases = serializers.ListField(
+    aliases = BoundedListField(
         child=serializers.CharField(max_length=200), required=False, max_length=100
     )
 
@@ -89,14 +94,18 @@ class SourceSerializer(ImmutableSlugMixin, serializers.ModelSerializer):
 
 
 class PredicateSerializer(ImmutableSlugMixin, serializers.ModelSerializer):
-    choices = serializers.ListField(
+    choices = BoundedListField(
         child=serializers.SlugField(max_length=100), required=False, max_length=100
     )
-    subject_kinds = serializers.ListField(
-        child=serializers.ChoiceField(choices=EntityKind.choices), required=False
+    subject_kinds = BoundedListField(
+        child=serializers.ChoiceField(choices=EntityKind.choices),
+        required=False,
+        max_length=len(EntityKind.choices),
     )
-    object_kinds = serializers.ListField(
-        child=serializers.ChoiceField(choices=EntityKind.choices), required=False
+    object_kinds = BoundedListField(
+        child=serializers.ChoiceField(choices=EntityKind.choices),
+        required=False,
+        max_length=len(EntityKind.choices),
     )
     tolerance = serializers.FloatField(min_value=0, required=False)
     about_tolerance = serializers.FloatField(min_value=0, required=False)
@@ -118,30 +127,9 @@ class PredicateSerializer(ImmutableSlugMixin, serializers.ModelSerializer):
         ]
 
 
-@extend_schema_field(
-    {"oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}], "nullable": True}
-)
-class ScalarField(serializers.Field):
-    """A string, a number or a boolean: an entity slug, a choice, a count, a yes or no."""
-
-    default_error_messages = {"invalid": "Enter a string, a number or true/false."}
-
-    def to_internal_value(self, data):
-        if isinstance(data, str | int | float | bool):
-            return data
-        self.fail("invalid")
-
-    def to_representation(self, value):
-        return value
-
-
 class ExclusionRuleSerializer(ImmutableSlugMixin, serializers.ModelSerializer):
-    left_predicate = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Predicate.objects.all()
-    )
-    right_predicate = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Predicate.objects.all()
-    )
+    left_predicate = SlugRefField(queryset=Predicate.objects.all())
+    right_predicate = SlugRefField(queryset=Predicate.objects.all())
     left_value = ScalarField(allow_null=True, required=False)
     right_value = ScalarField(allow_null=True, required=False)
 
@@ -290,16 +278,16 @@ class AssertionInputSerializer(serializers.Serializer):
         help_text="An existing assertion of this record, to change it in place (its conflicts "
         "keep their reviews). Leave out to add a new one.",
     )
-    predicate = serializers.SlugRelatedField(slug_field="slug", queryset=Predicate.objects.all())
-    subject = serializers.SlugRelatedField(slug_field="slug", queryset=Entity.objects.all())
+    predicate = SlugRefField(queryset=Predicate.objects.all())
+    subject = SlugRefField(queryset=Entity.objects.all())
     value = ScalarField(
         help_text="An entity slug for entity predicates; one of the predicate's choices; "
         "a number; or true/false, as the predicate's value_type says."
     )
     comparator = serializers.ChoiceField(choices=Comparator.choices, default=Comparator.EXACTLY)
     polarity = serializers.ChoiceField(choices=Polarity.choices, default=Polarity.AFFIRMED)
-    valid_from = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    valid_until = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    valid_from = DateTimeField(required=False, allow_null=True, default=None)
+    valid_until = DateTimeField(required=False, allow_null=True, default=None)
     time_precision = serializers.ChoiceField(
         choices=TimePrecision.choices, default=TimePrecision.DAY
     )
@@ -320,16 +308,11 @@ class AssertionInputSerializer(serializers.Serializer):
         return attrs
 
 
-class _RecordInputMixin:
-    def validate_assertions(self, value):
-        if len(value) > self.MAX_ASSERTIONS:
-            raise serializers.ValidationError(
-                f"At most {self.MAX_ASSERTIONS} assertions per record.", code="max_length"
-            )
-        return value
+# Per statement or evidence item; the list's length is checked before any item is read.
+MAX_ASSERTIONS = 200
 
 
-class StatementInputSerializer(_RecordInputMixin, serializers.ModelSerializer):
+class StatementInputSerializer(GuardedModelFieldsMixin, serializers.ModelSerializer):
     """A statement as a client writes it, with all its assertions.
 
     On PUT the assertions replace the statement's: items with an ``id`` change that assertion,
@@ -337,10 +320,9 @@ class StatementInputSerializer(_RecordInputMixin, serializers.ModelSerializer):
     ``assertions`` out keeps them as they are.
     """
 
-    MAX_ASSERTIONS = 200
-    speaker = serializers.SlugRelatedField(slug_field="slug", queryset=Entity.objects.all())
-    source = serializers.SlugRelatedField(slug_field="slug", queryset=Source.objects.all())
-    assertions = AssertionInputSerializer(many=True, required=False)
+    speaker = SlugRefField(queryset=Entity.objects.all())
+    source = SlugRefField(queryset=Source.objects.all())
+    assertions = AssertionInputSerializer(many=True, required=False, max_length=MAX_ASSERTIONS)
 
     class Meta:
         model = Statement
@@ -358,15 +340,12 @@ class StatementInputSerializer(_RecordInputMixin, serializers.ModelSerializer):
         extra_kwargs = {"ref": {"validators": []}}
 
 
-class EvidenceInputSerializer(_RecordInputMixin, serializers.ModelSerializer):
+class EvidenceInputSerializer(GuardedModelFieldsMixin, serializers.ModelSerializer):
     """An evidence item as a client writes it, with all its assertions (PUT replaces them)."""
 
-    MAX_ASSERTIONS = 200
-    source = serializers.SlugRelatedField(slug_field="slug", queryset=Source.objects.all())
-    place = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Entity.objects.all(), allow_null=True, required=False
-    )
-    assertions = AssertionInputSerializer(many=True, required=False)
+    source = SlugRefField(queryset=Source.objects.all())
+    place = SlugRefField(queryset=Entity.objects.all(), allow_null=True, required=False)
+    assertions = AssertionInputSerializer(many=True, required=False, max_length=MAX_ASSERTIONS)
 
     class Meta:
         model = Evidence
@@ -391,11 +370,9 @@ class EvidenceInputSerializer(_RecordInputMixin, serializers.ModelSerializer):
 class DraftStatementSerializer(serializers.Serializer):
     """A statement to check and not save: who would say it, when, and its assertions."""
 
-    speaker = serializers.SlugRelatedField(slug_field="slug", queryset=Entity.objects.all())
-    source = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Source.objects.all(), required=False, allow_null=True
-    )
-    said_at = serializers.DateTimeField()
+    speaker = SlugRefField(queryset=Entity.objects.all())
+    source = SlugRefField(queryset=Source.objects.all(), required=False, allow_null=True)
+    said_at = DateTimeField()
     quote = serializers.CharField(required=False, allow_blank=True, default="")
     assertions = AssertionInputSerializer(many=True, allow_empty=False, max_length=200)
 

@@ -110,6 +110,8 @@ class RecordViewSet(ConditionalMixin, viewsets.ModelViewSet):
     """CRUD where input may differ from output, and every write goes through a service."""
 
     input_serializer_class = None
+    # Slugs are ASCII letters, digits, - and _: anything else (a NUL) is a 404, not a query.
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update") and self.input_serializer_class:

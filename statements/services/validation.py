@@ -59,11 +59,7 @@ def _value_columns(predicate: Predicate, value: Any) -> dict[str, Any]:
             )
         columns["choice"] = value
     elif predicate.value_type == ValueType.NUMBER:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-        ):
+        if not _is_number(value):
             raise ValidationError({"value": f"{predicate.slug} takes a finite number."})
         columns["number"] = float(value)
     elif predicate.value_type == ValueType.BOOLEAN:
@@ -135,7 +131,13 @@ CONDITION_SIDES = ("left", "right")
 
 
 def _is_number(value: Any) -> bool:
-    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
+    """Return whether ``value`` is a number a float column can hold (``10**400`` is not)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def condition_clean(*, side: str, predicate: Any, operator: Any, value: Any) -> None:
