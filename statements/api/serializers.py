@@ -373,8 +373,16 @@ class DraftStatementSerializer(serializers.Serializer):
     speaker = SlugRefField(queryset=Entity.objects.all())
     source = SlugRefField(queryset=Source.objects.all(), required=False, allow_null=True)
     said_at = DateTimeField()
-    quote = serializers.CharField(required=False, allow_blank=True, default="")
-    assertions = AssertionInputSerializer(many=True, allow_empty=False, max_length=200)
+    # Every conflict's explanation repeats the quote: bounded, so is the response.
+    quote = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    assertions = AssertionInputSerializer(
+        many=True, allow_empty=False, max_length=settings.CONTRADICT_CHECK_MAX_ASSERTIONS
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read per request, so a deployment's (or a test's) setting applies.
+        self.fields["assertions"].max_length = settings.CONTRADICT_CHECK_MAX_ASSERTIONS
 
 
 # --- Conflicts. ---

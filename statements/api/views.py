@@ -41,6 +41,7 @@ from statements.services import (
     statement_update,
 )
 from statements.services.conflicts import conflicts_check_draft
+from statements.services.limits import DraftLimits
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -416,10 +417,14 @@ class CheckApi(APIView):
     """POST a statement that is not saved; get back the conflicts it would create."""
 
     anyone_may_post = True
+    throttle_scope = "check"
 
     @extend_schema(
         summary="Check a draft statement",
-        description="Does this new quote contradict anything on record? Nothing is saved.",
+        description="Does this new quote contradict anything on record? Nothing is saved. "
+        "A check is bounded (settings CONTRADICT_CHECK_MAX_*): a draft with too many "
+        "assertions, or one meeting too many assertions on record or making too many "
+        "conflicts, is a 400 naming the limit; checks have their own rate (API_THROTTLE_CHECK).",
         request=serializers.DraftStatementSerializer,
         responses={200: serializers.DraftCheckResultSerializer},
     )
@@ -430,7 +435,9 @@ class CheckApi(APIView):
         assertions = [dict(item) for item in data.pop("assertions")]
         # A savepoint rolled back whatever happens: checking must never leave a trace.
         with transaction.atomic():
-            findings = conflicts_check_draft(assertions=assertions, **data)
+            findings = conflicts_check_draft(
+                assertions=assertions, limits=DraftLimits.from_settings(), **data
+            )
             transaction.set_rollback(True)
         on_record = selectors.assertion_list().in_bulk(
             [finding.assertion for finding in findings if finding.assertion is not None]

@@ -64,6 +64,7 @@ from statements.models import (
     Polarity,
     Statement,
 )
+from statements.services.limits import DraftLimits
 
 # How many ids go in one ``IN (...)`` list (well under SQLite's variable limit).
 ID_CHUNK = 1000
@@ -809,12 +810,14 @@ def conflicts_check_draft(
     quote: str = "",
     source=None,
     grade: str | None = None,
+    limits: DraftLimits | None = None,
 ) -> list[DraftFinding]:
     """Return the conflicts a not-yet-saved statement (or evidence item) would create.
 
     ``assertions`` are dicts as ``statement_create`` takes them. Nothing is written: the
     draft's facts get negative ids and meet their candidates read from the database. Pass
     ``grade`` (such as ``"B2"``) to check a draft evidence item instead of a statement.
+    ``limits`` bound the candidates examined and the conflicts reported (ValidationError).
     """
     from statements.services.records import _clean_all
 
@@ -834,7 +837,10 @@ def conflicts_check_draft(
     world = DbWorld()
     world.load(_mentioned(facts))
     candidates = _candidates(facts, world, predicates)
+    limits = limits or DraftLimits()
+    limits.check_candidates(len(candidates))
     findings = _findings_for(facts, candidates, world)
+    limits.check_conflicts(len(findings))
     rules = {rule.code: rule for rule in active_rules()}
     attributions = _attributions(pk for f in findings for pk in (f.a, f.b))
     precision = "minute" if grade else "day"
