@@ -13,7 +13,7 @@ from statements.api.fields import (
     ScalarField,
     SlugRefField,
 )
-from statements.api.strict import GuardedModelFieldsMixin
+from statements.api.strict import StrictInputMixin
 from statements.models import (
     Assertion,
     Certainty,
@@ -69,7 +69,7 @@ class ImmutableSlugMixin:
         return value
 
 
-class EntitySerializer(ImmutableSlugMixin, serializers.ModelSerializer):
+class EntitySerializer(ImmutableSlugMixin, StrictInputMixin, serializers.ModelSerializer):
     part_of = SlugRefField(queryset=Entity.objects.all(), allow_null=True, required=False)
     categories = SlugRefField(
         many=True,
@@ -87,13 +87,13 @@ class EntitySerializer(ImmutableSlugMixin, serializers.ModelSerializer):
         fields = ["id", "slug", "name", "aliases", "kind", "description", "part_of", "categories"]
 
 
-class SourceSerializer(ImmutableSlugMixin, serializers.ModelSerializer):
+class SourceSerializer(ImmutableSlugMixin, StrictInputMixin, serializers.ModelSerializer):
     class Meta:
         model = Source
         fields = ["id", "slug", "title", "url", "publisher", "published_on"]
 
 
-class PredicateSerializer(ImmutableSlugMixin, serializers.ModelSerializer):
+class PredicateSerializer(ImmutableSlugMixin, StrictInputMixin, serializers.ModelSerializer):
     choices = BoundedListField(
         child=serializers.SlugField(max_length=100), required=False, max_length=100
     )
@@ -127,7 +127,7 @@ class PredicateSerializer(ImmutableSlugMixin, serializers.ModelSerializer):
         ]
 
 
-class ExclusionRuleSerializer(ImmutableSlugMixin, serializers.ModelSerializer):
+class ExclusionRuleSerializer(ImmutableSlugMixin, StrictInputMixin, serializers.ModelSerializer):
     left_predicate = SlugRefField(queryset=Predicate.objects.all())
     right_predicate = SlugRefField(queryset=Predicate.objects.all())
     left_value = ScalarField(allow_null=True, required=False)
@@ -268,7 +268,7 @@ class EvidenceSerializer(EvidenceSummarySerializer):
         read_only_fields = fields
 
 
-class AssertionInputSerializer(serializers.Serializer):
+class AssertionInputSerializer(StrictInputMixin, serializers.Serializer):
     """One assertion as a client writes it: slugs for the predicate and entities."""
 
     id = serializers.IntegerField(
@@ -312,7 +312,7 @@ class AssertionInputSerializer(serializers.Serializer):
 MAX_ASSERTIONS = 200
 
 
-class StatementInputSerializer(GuardedModelFieldsMixin, serializers.ModelSerializer):
+class StatementInputSerializer(StrictInputMixin, serializers.ModelSerializer):
     """A statement as a client writes it, with all its assertions.
 
     On PUT the assertions replace the statement's: items with an ``id`` change that assertion,
@@ -340,7 +340,7 @@ class StatementInputSerializer(GuardedModelFieldsMixin, serializers.ModelSeriali
         extra_kwargs = {"ref": {"validators": []}}
 
 
-class EvidenceInputSerializer(GuardedModelFieldsMixin, serializers.ModelSerializer):
+class EvidenceInputSerializer(StrictInputMixin, serializers.ModelSerializer):
     """An evidence item as a client writes it, with all its assertions (PUT replaces them)."""
 
     source = SlugRefField(queryset=Source.objects.all())
@@ -367,7 +367,7 @@ class EvidenceInputSerializer(GuardedModelFieldsMixin, serializers.ModelSerializ
         extra_kwargs = {"ref": {"validators": []}}
 
 
-class DraftStatementSerializer(serializers.Serializer):
+class DraftStatementSerializer(StrictInputMixin, serializers.Serializer):
     """A statement to check and not save: who would say it, when, and its assertions."""
 
     speaker = SlugRefField(queryset=Entity.objects.all())
@@ -585,7 +585,7 @@ class ConflictSerializer(_WrittenByHand, serializers.ModelSerializer):
         return self._writer().conflict(instance)
 
 
-class ConflictReviewInputSerializer(serializers.Serializer):
+class ConflictReviewInputSerializer(StrictInputMixin, serializers.Serializer):
     decision = serializers.ChoiceField(
         choices=[ReviewDecision.CONFIRMED, ReviewDecision.DISMISSED],
         help_text="confirmed: the pair cannot both be true; dismissed: it was flagged wrongly.",
