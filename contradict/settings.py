@@ -119,6 +119,8 @@ STORAGES = {
 # --- Security: strict when DEBUG is off (``manage.py check --deploy`` runs in CI). ---
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Probes call the health endpoints over plain HTTP from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
@@ -207,10 +209,13 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
         "statements.api.throttling.AnonThrottle",
         "statements.api.throttling.UserThrottle",
+        "statements.api.throttling.ScopedThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "120/minute"),
         "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
+        # POST /api/check/ costs far more than a read: its own, lower rate on top of the above.
+        "check": os.environ.get("API_THROTTLE_CHECK", "30/minute"),
     },
     # The anonymous throttle counts per client address. 0 = REMOTE_ADDR, ignoring a client's
     # X-Forwarded-For (which anyone can forge); set it to the number of trusted proxies in front.
@@ -281,5 +286,13 @@ SPECTACULAR_SETTINGS = {
         "statements.api.schema.postprocess_error_attrs",
     ],
 }
+# --- What one POST /api/check/ may cost (anyone may send one): more is a 400 naming the limit.
+# Assertions in a draft; stored assertions its check examines; conflicts it reports. The draft's
+# quote is bounded too (it is repeated in every conflict's explanation): 200 numeric assertions
+# once made a 27 MB response.
+CONTRADICT_CHECK_MAX_ASSERTIONS = int(os.environ.get("CONTRADICT_CHECK_MAX_ASSERTIONS", "50"))
+CONTRADICT_CHECK_MAX_CANDIDATES = int(os.environ.get("CONTRADICT_CHECK_MAX_CANDIDATES", "2000"))
+CONTRADICT_CHECK_MAX_CONFLICTS = int(os.environ.get("CONTRADICT_CHECK_MAX_CONFLICTS", "100"))
+
 # How many subject-range shards a full re-check is cut into.
 CONTRADICT_RECHECK_SHARDS = int(os.environ.get("CONTRADICT_RECHECK_SHARDS", "16"))

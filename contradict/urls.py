@@ -1,12 +1,15 @@
-"""URLs: the admin, and the JSON API with its schema and docs under /api/."""
+"""URLs: the admin, the JSON API with its schema and docs under /api/, health under /health/."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from contradict.health import HealthView, ReadyView
 from statements.api.docs import RedocView, SchemaView, SwaggerDocsView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    re_path(r"^health/live/?$", HealthView.as_view(), name="health-live"),
+    re_path(r"^health/ready/?$", ReadyView.as_view(), name="health-ready"),
     path("api/schema/", SchemaView.as_view(), name="schema"),
     # Swagger UI and Redoc, from the app's own static files (statements/api/docs.py).
     path("api/docs/", SwaggerDocsView.as_view(url_name="schema"), name="docs"),

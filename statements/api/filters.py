@@ -10,6 +10,7 @@ from rest_framework import filters
 from rest_framework.exceptions import ValidationError
 
 from statements import selectors
+from statements.api.fields import NUL, NUL_CODE, NUL_MESSAGE, to_utc
 from statements.models import (
     Assertion,
     Certainty,
@@ -68,6 +69,18 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class UtcDateTimeField(forms.DateTimeField):
+    """A moment read in UTC; an offset PostgreSQL refuses, or a year out of range, is a 400."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        return None if moment is None else to_utc(moment)
+
+
+class DateTimeFilter(django_filters.DateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 def _slug_filter(model, help_text: str, **kwargs):
     # The schema says string: clients send slugs, not the primary keys it would guess.
     return extend_schema_field(OpenApiTypes.STR)(
@@ -86,6 +99,8 @@ class SearchFilter(filters.SearchFilter):
 
     def get_search_terms(self, request):
         raw = request.query_params.get(self.search_param, "")
+        if NUL in raw:
+            raise ValidationError({self.search_param: [NUL_MESSAGE]}, code=NUL_CODE)
         terms = super().get_search_terms(request)
         if len(raw) > MAX_SEARCH_LENGTH or len(terms) > MAX_SEARCH_TERMS:
             raise ValidationError(
@@ -157,8 +172,8 @@ class StatementFilter(django_filters.FilterSet):
         "With an assertion whose subject or object is this entity (slug).", method="_about"
     )
     source = django_filters.CharFilter(field_name="source__slug", max_length=100)
-    said_after = django_filters.DateTimeFilter(field_name="said_at", lookup_expr="gte")
-    said_before = django_filters.DateTimeFilter(field_name="said_at", lookup_expr="lte")
+    said_after = DateTimeFilter(field_name="said_at", lookup_expr="gte")
+    said_before = DateTimeFilter(field_name="said_at", lookup_expr="lte")
 
     class Meta:
         model = Statement
@@ -250,11 +265,11 @@ class _ClaimFilterMixin:
 
 def _said_filters() -> tuple:
     return (
-        django_filters.DateTimeFilter(
+        DateTimeFilter(
             method="_said_after",
             help_text="Held by something said (or evidence captured) at or after this time.",
         ),
-        django_filters.DateTimeFilter(
+        DateTimeFilter(
             method="_said_before",
             help_text="Held by something said (or evidence captured) at or before this time.",
         ),
@@ -294,8 +309,8 @@ class ConflictFilter(_ClaimFilterMixin, django_filters.FilterSet):
     evidence = IdFilter(method="_evidence", help_text="Either side is held by this evidence.")
     dispute = IdFilter(field_name="position_a__dispute", help_text="In this dispute.")
     said_after, said_before = _said_filters()
-    detected_after = django_filters.DateTimeFilter(field_name="detected_at", lookup_expr="gte")
-    detected_before = django_filters.DateTimeFilter(field_name="detected_at", lookup_expr="lte")
+    detected_after = DateTimeFilter(field_name="detected_at", lookup_expr="gte")
+    detected_before = DateTimeFilter(field_name="detected_at", lookup_expr="lte")
     min_score = django_filters.NumberFilter(
         field_name="score", lookup_expr="gte", min_value=0, max_value=1
     )
@@ -371,16 +386,16 @@ class DisputeFilter(_ClaimFilterMixin, django_filters.FilterSet):
     )
     statement = IdFilter(method="_statement", help_text="A position is held by this statement.")
     evidence = IdFilter(method="_evidence", help_text="A position is held by this evidence.")
-    about_after = django_filters.DateTimeFilter(
+    about_after = DateTimeFilter(
         method="_about_after",
         help_text="The disputed time reaches this time or later (open ends reach forever).",
     )
-    about_before = django_filters.DateTimeFilter(
+    about_before = DateTimeFilter(
         method="_about_before",
         help_text="The disputed time starts at this time or earlier.",
     )
     said_after, said_before = _said_filters()
-    active_after = django_filters.DateTimeFilter(field_name="last_activity_at", lookup_expr="gte")
+    active_after = DateTimeFilter(field_name="last_activity_at", lookup_expr="gte")
     min_score = django_filters.NumberFilter(
         field_name="score", lookup_expr="gte", min_value=0, max_value=1
     )

@@ -5,6 +5,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from statements.api.permissions import IsCurator
+from statements.api.strict import StrictInputMixin
 from statements.models import Recheck
 from statements.services.rechecks import recheck_start
 
@@ -27,7 +28,7 @@ class RecheckSerializer(serializers.ModelSerializer):
         return round(recheck.shards_done / recheck.shards_total, 3)
 
 
-class RecheckStartSerializer(serializers.Serializer):
+class RecheckStartSerializer(StrictInputMixin, serializers.Serializer):
     shards = serializers.IntegerField(
         required=False, min_value=1, max_value=1024, help_text="Subject-range shards."
     )

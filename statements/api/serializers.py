@@ -1,10 +1,19 @@
 """What the API reads and writes. Output and input serializers differ where the shapes do:
 records are shown with their relations in full and written with slugs."""
 
+from django.conf import settings
 from django.utils.text import Truncator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from statements.api.fields import (
+    VALUE_SCHEMA,
+    BoundedListField,
+    DateTimeField,
+    ScalarField,
+    SlugRefField,
+)
+from statements.api.strict import StrictInputMixin
 from statements.models import (
     Assertion,
     Certainty,
@@ -74,18 +83,16 @@ class ImmutableSlugMixin:
         return value
 
 
-class EntitySerializer(ImmutableSlugMixin, serializers.ModelSerializer):
-    part_of = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Entity.objects.all(), allow_null=True, required=False
-    )
-    categories = serializers.SlugRelatedField(
-        slug_field="slug",
+class EntitySerializer(ImmutableSlugMixin, StrictInputMixin, serializers.ModelSerializer):
+    part_of = SlugRefField(queryset=Entity.objects.all(), allow_null=True, required=False)
+    categories = SlugRefField(
         many=True,
+        max_length=100,
         required=False,
         queryset=Entity.objects.filter(kind=EntityKind.CATEGORY),
         help_text="Slugs of the categories (entities of kind category) this entity belongs to.",
     )
-    aliases = serializers.ListField(
+    aliases = BoundedListField(
         child=serializers.CharField(max_length=200), required=False, max_length=100
     )
 
@@ -94,21 +101,25 @@ class EntitySerializer(ImmutableSlugMixin, serializers.ModelSerializer):
         fields = ["id", "slug", "name", "aliases", "kind", "description", "part_of", "categories"]
 
 
-class SourceSerializer(ImmutableSlugMixin, serializers.ModelSerializer):
+class SourceSerializer(ImmutableSlugMixin, StrictInputMixin, serializers.ModelSerializer):
     class Meta:
         model = Source
         fields = ["id", "slug", "title", "url", "publisher", "published_on"]
 
 
-class PredicateSerializer(ImmutableSlugMixin, serializers.ModelSerializer):
-    choices = serializers.ListField(
+class PredicateSerializer(ImmutableSlugMixin, StrictInputMixin, serializers.ModelSerializer):
+    choices = BoundedListField(
         child=serializers.SlugField(max_length=100), required=False, max_length=100
     )
-    subject_kinds = serializers.ListField(
-        child=serializers.ChoiceField(choices=EntityKind.choices), required=False
+    subject_kinds = BoundedListField(
+        child=serializers.ChoiceField(choices=EntityKind.choices),
+        required=False,
+        max_length=len(EntityKind.choices),
     )
-    object_kinds = serializers.ListField(
-        child=serializers.ChoiceField(choices=EntityKind.choices), required=False
+    object_kinds = BoundedListField(
+        child=serializers.ChoiceField(choices=EntityKind.choices),
+        required=False,
+        max_length=len(EntityKind.choices),
     )
     tolerance = serializers.FloatField(min_value=0, required=False)
     about_tolerance = serializers.FloatField(min_value=0, required=False)
@@ -130,48 +141,9 @@ class PredicateSerializer(ImmutableSlugMixin, serializers.ModelSerializer):
         ]
 
 
-VALUE_SCHEMA = {
-    "oneOf": [
-        {"type": "string"},
-        {"type": "number"},
-        {"type": "boolean"},
-        {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
-    ],
-    "nullable": True,
-}
-
-
-@extend_schema_field(VALUE_SCHEMA)
-class ScalarField(serializers.Field):
-    """A string, a number, a boolean, or a range of two numbers: an entity slug, a choice, a
-    count, a yes or no, "between 20 and 40"."""
-
-    default_error_messages = {
-        "invalid": "Enter a string, a number, true/false, or [low, high] for a range."
-    }
-
-    def to_internal_value(self, data):
-        if isinstance(data, str | int | float | bool):
-            return data
-        if (
-            isinstance(data, list)
-            and len(data) == 2
-            and all(isinstance(n, int | float) and not isinstance(n, bool) for n in data)
-        ):
-            return data
-        self.fail("invalid")
-
-    def to_representation(self, value):
-        return value
-
-
-class ExclusionRuleSerializer(ImmutableSlugMixin, serializers.ModelSerializer):
-    left_predicate = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Predicate.objects.all()
-    )
-    right_predicate = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Predicate.objects.all()
-    )
+class ExclusionRuleSerializer(ImmutableSlugMixin, StrictInputMixin, serializers.ModelSerializer):
+    left_predicate = SlugRefField(queryset=Predicate.objects.all())
+    right_predicate = SlugRefField(queryset=Predicate.objects.all())
     left_value = ScalarField(allow_null=True, required=False)
     right_value = ScalarField(allow_null=True, required=False)
 
@@ -320,7 +292,7 @@ class EvidenceSerializer(EvidenceSummarySerializer):
         read_only_fields = fields
 
 
-class AssertionInputSerializer(serializers.Serializer):
+class AssertionInputSerializer(StrictInputMixin, serializers.Serializer):
     """One assertion as a client writes it: slugs for the predicate and entities."""
 
     id = serializers.IntegerField(
@@ -330,8 +302,8 @@ class AssertionInputSerializer(serializers.Serializer):
         help_text="An existing assertion of this record, to change it in place (its conflicts "
         "keep their reviews). Leave out to add a new one.",
     )
-    predicate = serializers.SlugRelatedField(slug_field="slug", queryset=Predicate.objects.all())
-    subject = serializers.SlugRelatedField(slug_field="slug", queryset=Entity.objects.all())
+    predicate = SlugRefField(queryset=Predicate.objects.all())
+    subject = SlugRefField(queryset=Entity.objects.all())
     value = ScalarField(
         help_text="An entity slug for entity predicates; one of the predicate's choices; "
         "a number, or [low, high] with comparator between; or true/false, as the predicate's "
@@ -339,8 +311,8 @@ class AssertionInputSerializer(serializers.Serializer):
     )
     comparator = serializers.ChoiceField(choices=Comparator.choices, default=Comparator.EXACTLY)
     polarity = serializers.ChoiceField(choices=Polarity.choices, default=Polarity.AFFIRMED)
-    valid_from = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    valid_until = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    valid_from = DateTimeField(required=False, allow_null=True, default=None)
+    valid_until = DateTimeField(required=False, allow_null=True, default=None)
     time_precision = serializers.ChoiceField(
         choices=TimePrecision.choices, default=TimePrecision.DAY
     )
@@ -361,16 +333,11 @@ class AssertionInputSerializer(serializers.Serializer):
         return attrs
 
 
-class _RecordInputMixin:
-    def validate_assertions(self, value):
-        if len(value) > self.MAX_ASSERTIONS:
-            raise serializers.ValidationError(
-                f"At most {self.MAX_ASSERTIONS} assertions per record.", code="max_length"
-            )
-        return value
+# Per statement or evidence item; the list's length is checked before any item is read.
+MAX_ASSERTIONS = 200
 
 
-class StatementInputSerializer(_RecordInputMixin, serializers.ModelSerializer):
+class StatementInputSerializer(StrictInputMixin, serializers.ModelSerializer):
     """A statement as a client writes it, with all its assertions.
 
     On PUT the assertions replace the statement's: items with an ``id`` change that assertion,
@@ -378,10 +345,9 @@ class StatementInputSerializer(_RecordInputMixin, serializers.ModelSerializer):
     ``assertions`` out keeps them as they are.
     """
 
-    MAX_ASSERTIONS = 200
-    speaker = serializers.SlugRelatedField(slug_field="slug", queryset=Entity.objects.all())
-    source = serializers.SlugRelatedField(slug_field="slug", queryset=Source.objects.all())
-    assertions = AssertionInputSerializer(many=True, required=False)
+    speaker = SlugRefField(queryset=Entity.objects.all())
+    source = SlugRefField(queryset=Source.objects.all())
+    assertions = AssertionInputSerializer(many=True, required=False, max_length=MAX_ASSERTIONS)
 
     class Meta:
         model = Statement
@@ -399,15 +365,12 @@ class StatementInputSerializer(_RecordInputMixin, serializers.ModelSerializer):
         extra_kwargs = {"ref": {"validators": []}}
 
 
-class EvidenceInputSerializer(_RecordInputMixin, serializers.ModelSerializer):
+class EvidenceInputSerializer(StrictInputMixin, serializers.ModelSerializer):
     """An evidence item as a client writes it, with all its assertions (PUT replaces them)."""
 
-    MAX_ASSERTIONS = 200
-    source = serializers.SlugRelatedField(slug_field="slug", queryset=Source.objects.all())
-    place = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Entity.objects.all(), allow_null=True, required=False
-    )
-    assertions = AssertionInputSerializer(many=True, required=False)
+    source = SlugRefField(queryset=Source.objects.all())
+    place = SlugRefField(queryset=Entity.objects.all(), allow_null=True, required=False)
+    assertions = AssertionInputSerializer(many=True, required=False, max_length=MAX_ASSERTIONS)
 
     class Meta:
         model = Evidence
@@ -429,16 +392,22 @@ class EvidenceInputSerializer(_RecordInputMixin, serializers.ModelSerializer):
         extra_kwargs = {"ref": {"validators": []}}
 
 
-class DraftStatementSerializer(serializers.Serializer):
+class DraftStatementSerializer(StrictInputMixin, serializers.Serializer):
     """A statement to check and not save: who would say it, when, and its assertions."""
 
-    speaker = serializers.SlugRelatedField(slug_field="slug", queryset=Entity.objects.all())
-    source = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Source.objects.all(), required=False, allow_null=True
+    speaker = SlugRefField(queryset=Entity.objects.all())
+    source = SlugRefField(queryset=Source.objects.all(), required=False, allow_null=True)
+    said_at = DateTimeField()
+    # Every conflict's explanation repeats the quote: bounded, so is the response.
+    quote = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    assertions = AssertionInputSerializer(
+        many=True, allow_empty=False, max_length=settings.CONTRADICT_CHECK_MAX_ASSERTIONS
     )
-    said_at = serializers.DateTimeField()
-    quote = serializers.CharField(required=False, allow_blank=True, default="")
-    assertions = AssertionInputSerializer(many=True, allow_empty=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read per request, so a deployment's (or a test's) setting applies.
+        self.fields["assertions"].max_length = settings.CONTRADICT_CHECK_MAX_ASSERTIONS
 
 
 # --- Positions, conflicts and disputes. ---
@@ -666,7 +635,7 @@ class DisputeDetailSerializer(DisputeSerializer):
         }
 
 
-class DisputeReviewInputSerializer(serializers.Serializer):
+class DisputeReviewInputSerializer(StrictInputMixin, serializers.Serializer):
     verdict = serializers.ChoiceField(
         choices=Verdict.choices[1:],
         help_text="supported: the record supports `position`; unresolved: a real contradiction, "

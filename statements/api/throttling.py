@@ -1,4 +1,5 @@
-"""Request rates: anonymous clients per IP, signed-in clients per user (from settings)."""
+"""Request rates: anonymous clients per IP, signed-in clients per user, and a scope of its own
+for the costly endpoints (from settings)."""
 
 from rest_framework import throttling
 from rest_framework.settings import api_settings
@@ -17,3 +18,8 @@ class AnonThrottle(_RateFromSettings, throttling.AnonRateThrottle):
 
 class UserThrottle(_RateFromSettings, throttling.UserRateThrottle):
     """Limit signed-in clients by user (``API_THROTTLE_USER``, default 1200/minute)."""
+
+
+class ScopedThrottle(_RateFromSettings, throttling.ScopedRateThrottle):
+    """Limit a view's ``throttle_scope`` per user or IP (``check``: ``API_THROTTLE_CHECK``,
+    default 30/minute), on top of the anonymous and user rates."""

@@ -42,6 +42,7 @@ from statements.services import (
     statement_update,
 )
 from statements.services.conflicts import conflicts_check_draft
+from statements.services.limits import DraftLimits
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -105,6 +106,8 @@ class RecordViewSet(ConditionalMixin, viewsets.ModelViewSet):
     """CRUD where input may differ from output, and every write goes through a service."""
 
     input_serializer_class = None
+    # Slugs are ASCII letters, digits, - and _: anything else (a NUL) is a 404, not a query.
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update") and self.input_serializer_class:
@@ -518,11 +521,15 @@ class CheckApi(APIView):
     """POST a statement that is not saved; get back the conflicts it would create."""
 
     anyone_may_post = True
+    throttle_scope = "check"
 
     @extend_schema(
         summary="Check a draft statement",
         description="Does this new quote contradict anything on record, and which disputes "
-        "would it join or open? Nothing is saved.",
+        "would it join or open? Nothing is saved. A check is bounded (settings "
+        "CONTRADICT_CHECK_MAX_*): a draft with too many assertions, or one meeting too many "
+        "positions on record or making too many conflicts, is a 400 naming the limit; checks "
+        "have their own rate (API_THROTTLE_CHECK).",
         request=serializers.DraftStatementSerializer,
         responses={200: serializers.DraftCheckResultSerializer},
     )
@@ -533,7 +540,9 @@ class CheckApi(APIView):
         assertions = [dict(item) for item in data.pop("assertions")]
         # A savepoint rolled back whatever happens: checking must never leave a trace.
         with transaction.atomic():
-            result = conflicts_check_draft(assertions=assertions, **data)
+            result = conflicts_check_draft(
+                assertions=assertions, limits=DraftLimits.from_settings(), **data
+            )
             transaction.set_rollback(True)
         on_record = (
             Position.objects.select_related(*selectors.POSITION_JOINS)

@@ -42,6 +42,7 @@ from statements.services.findings import (
     conflicts_upsert,
     pairs_of,
 )
+from statements.services.limits import DraftLimits
 from statements.services.positions import position_columns, position_key
 
 
@@ -119,6 +120,7 @@ def conflicts_check_draft(
     quote: str = "",
     source=None,
     grade: str | None = None,
+    limits: DraftLimits | None = None,
 ) -> DraftCheck:
     """Return the conflicts a not-yet-saved statement (or evidence item) would create.
 
@@ -126,6 +128,7 @@ def conflicts_check_draft(
     draft's claims get negative ids and meet their candidates read from the database. Pass
     ``grade`` (such as ``"B2"``) to check a draft evidence item instead of a statement. A draft
     claim that repeats a stored position joins that position's dispute as a new supporter.
+    ``limits`` bound the candidates examined and the conflicts reported (ValidationError).
     """
     from statements.services.records import clean_assertions
 
@@ -138,9 +141,12 @@ def conflicts_check_draft(
     world = DbWorld()
     world.load(mentioned(facts))
     candidates = candidates_for(facts, world, predicates)
+    limits = limits or DraftLimits()
+    limits.check_candidates(len(candidates))
     findings = check(facts, candidates, active_rules(), world)
     by_id = {fact.id: fact for fact in (*candidates, *facts)}
     pairs = pairs_of(findings, by_id)
+    limits.check_conflicts(len(pairs))
     supporters: dict[int, list[Supporter]] = dict(
         supporters_of({pk for pair in pairs for pk in (pair.a, pair.b) if pk > 0})
     )

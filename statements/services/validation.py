@@ -40,7 +40,13 @@ def _check_kind(entity: Entity, allowed: list[str], field: str, predicate: Predi
 
 
 def _finite(value: Any) -> bool:
-    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
+    """Return whether ``value`` is a number a float column can hold (``10**400`` is not)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _value_columns(predicate: Predicate, value: Any, comparator: str) -> dict[str, Any]:

@@ -123,7 +123,7 @@ def test_patch_without_assertions_keeps_them(seeded, curator_api_client):
     assert sorted(statement.assertions.values_list("pk", flat=True)) == ids
 
 
-def test_patch_of_read_only_fields_leaves_them_unchanged(seeded, curator_api_client, curator):
+def test_patch_of_read_only_fields_is_refused_naming_them(seeded, curator_api_client, curator):
     created = curator_api_client.post("/api/statements/", statement_payload(), format="json")
     statement_id = created.json()["id"]
     response = curator_api_client.patch(
@@ -131,7 +131,12 @@ def test_patch_of_read_only_fields_leaves_them_unchanged(seeded, curator_api_cli
         {"created_by": None, "created_at": "2000-01-01T00:00:00Z", "id": 1},
         format="json",
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert error_attrs(response) == {
+        "created_by": "read_only",
+        "created_at": "read_only",
+        "id": "read_only",
+    }
     statement = Statement.objects.get(pk=statement_id)
     assert statement.created_by == curator
     assert statement.created_at.year > 2000

@@ -1,0 +1,164 @@
+"""Fields that refuse, naming themselves, what would otherwise reach the database and fail there.
+
+PostgreSQL stores no NUL character in text or jsonb, no time-zone offset beyond ±15:59, and no
+number beyond a double; a list is bounded before its items are read, so a list far over its
+limit costs one comparison instead of a validation (and an error) per item.
+"""
+
+import sys
+from datetime import UTC, datetime, timedelta
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS, ManyRelatedField
+
+NUL = "\x00"
+NUL_CODE = "null_characters_not_allowed"
+NUL_MESSAGE = "Null characters are not allowed."
+# PostgreSQL's range for a time-zone offset; no zone in use goes beyond ±14:00.
+MAX_UTC_OFFSET = timedelta(hours=15, minutes=59)
+OFFSET_CODE = "invalid_offset"
+OFFSET_MESSAGE = "Give a time-zone offset between -15:59 and +15:59."
+# Every number is stored as a double: an integer beyond its range has no stored form.
+MAX_NUMBER = sys.float_info.max
+
+
+def offset_error(value: datetime) -> str | None:
+    """Return why ``value`` cannot be stored as a moment, or ``None`` if it can."""
+    offset = value.utcoffset()
+    if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+        return OFFSET_MESSAGE
+    return None
+
+
+def number_in_range(value: int | float) -> bool:
+    """Return whether ``value`` fits a double (and so a float column)."""
+    try:
+        return abs(float(value)) <= MAX_NUMBER
+    except OverflowError:
+        return False
+
+
+def to_utc(value: datetime) -> datetime:
+    """Return the aware ``value`` in UTC, or raise Django's ValidationError naming the cause."""
+    message = offset_error(value)
+    if message:
+        raise DjangoValidationError(message, code=OFFSET_CODE)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:
+        raise DjangoValidationError(
+            "The time falls outside the years 1 to 9999 in UTC.", code="overflow"
+        ) from exc
+
+
+class DateTimeField(serializers.DateTimeField):
+    """DRF's DateTimeField, refusing the offsets PostgreSQL refuses (as the filters do)."""
+
+    default_error_messages = {OFFSET_CODE: OFFSET_MESSAGE}
+
+    def enforce_timezone(self, value):
+        if offset_error(value):
+            self.fail(OFFSET_CODE)
+        return super().enforce_timezone(value)
+
+
+class SlugRefField(serializers.SlugRelatedField):
+    """A reference to a record by its slug: a string without NUL, looked up only then.
+
+    ``many=True`` makes a list bounded by ``max_length``, checked before any item is looked up.
+    """
+
+    default_error_messages = {
+        NUL_CODE: NUL_MESSAGE,
+        "not_a_slug": "Enter a slug (a string).",
+    }
+
+    def __init__(self, slug_field="slug", **kwargs):
+        super().__init__(slug_field=slug_field, **kwargs)
+
+    @classmethod
+    def many_init(cls, *args, max_length=None, **kwargs):
+        list_kwargs = {"child_relation": cls(*args, **kwargs), "max_length": max_length}
+        list_kwargs.update((key, kwargs[key]) for key in kwargs if key in MANY_RELATION_KWARGS)
+        return BoundedManyRelatedField(**list_kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_a_slug")
+        if NUL in data:
+            self.fail(NUL_CODE)
+        return super().to_internal_value(data)
+
+
+class BoundedManyRelatedField(ManyRelatedField):
+    """DRF's list of references, its length checked before any item is looked up."""
+
+    default_error_messages = {
+        "max_length": "Ensure this field has no more than {max_length} elements."
+    }
+
+    def __init__(self, *, max_length=None, **kwargs):
+        self.max_length = max_length
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if self.max_length is not None and isinstance(data, list) and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
+
+
+class BoundedListField(serializers.ListField):
+    """DRF's ListField with ``max_length`` checked before the items (DRF checks it after)."""
+
+    def to_internal_value(self, data):
+        if self.max_length is not None and isinstance(data, list) and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
+
+
+# What an assertion's value may be: an entity slug or a choice, a number, a boolean, a range.
+VALUE_SCHEMA = {
+    "oneOf": [
+        {"type": "string"},
+        {"type": "number"},
+        {"type": "boolean"},
+        {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+    ],
+    "nullable": True,
+}
+
+
+@extend_schema_field(VALUE_SCHEMA)
+class ScalarField(serializers.Field):
+    """A string, a number, a boolean, or a range of two numbers: an entity slug, a choice, a
+    count, a yes or no, "between 20 and 40"."""
+
+    default_error_messages = {
+        "invalid": "Enter a string, a number, true/false, or [low, high] for a range.",
+        NUL_CODE: NUL_MESSAGE,
+        "out_of_range": f"Enter a number between -{MAX_NUMBER:.1e} and {MAX_NUMBER:.1e}.",
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            if NUL in data:
+                self.fail(NUL_CODE)
+            return data
+        if isinstance(data, bool):
+            return data
+        if isinstance(data, int | float):
+            if not number_in_range(data):
+                self.fail("out_of_range")
+            return data
+        if isinstance(data, list) and len(data) == 2:
+            if not all(isinstance(n, int | float) and not isinstance(n, bool) for n in data):
+                self.fail("invalid")
+            if not all(number_in_range(n) for n in data):
+                self.fail("out_of_range")
+            return data
+        self.fail("invalid")
+
+    def to_representation(self, value):
+        return value
