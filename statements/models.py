@@ -314,6 +314,22 @@ class Certainty(models.TextChoices):
     POSSIBLE = "possible", "possible"
 
 
+def claim_value(claim):
+    """Return a position's or assertion's value from the column that holds it.
+
+    An entity value is the entity; a range is ``[low, high]``.
+    """
+    if claim.object_id is not None:
+        return claim.object
+    if claim.choice:
+        return claim.choice
+    if claim.number is not None:
+        if claim.comparator == Comparator.BETWEEN:
+            return [claim.number, claim.number_high]
+        return claim.number
+    return claim.boolean
+
+
 class Position(models.Model):
     """A claim held by one or more supporters: the assertions that say exactly the same thing.
 
@@ -495,15 +511,7 @@ class Assertion(models.Model):
     @property
     def value(self):
         """Return the value from the column that holds it (a range as ``[low, high]``)."""
-        if self.object_id is not None:
-            return self.object
-        if self.choice:
-            return self.choice
-        if self.number is not None:
-            if self.comparator == Comparator.BETWEEN:
-                return [self.number, self.number_high]
-            return self.number
-        return self.boolean
+        return claim_value(self)
 
     @property
     def value_display(self) -> str:

@@ -33,6 +33,7 @@ from statements.models import (
     TimePrecision,
     ValueType,
     Verdict,
+    claim_value,
     tag_list,
 )
 from statements.text import position_text
@@ -168,15 +169,7 @@ class ValueMixin:
 
     @extend_schema_field(VALUE_SCHEMA)
     def get_value(self, claim):
-        if claim.object_id is not None:
-            return claim.object.slug
-        if claim.choice:
-            return claim.choice
-        if claim.number is not None:
-            if claim.comparator == Comparator.BETWEEN:
-                return [claim.number, claim.number_high]
-            return claim.number
-        return claim.boolean
+        return claim.object.slug if claim.object_id is not None else claim_value(claim)
 
 
 # --- Assertions, shown. ---
