@@ -32,14 +32,13 @@ from statements.selectors.candidates import (
     supporters_of,
 )
 from statements.services.disputes import disputes_refresh
-from statements.services.explanations import Names, conflict_explanation
+from statements.services.explanations import conflict_explanation
 from statements.services.findings import (
     PairFindings,
     RecheckCounts,
-    _derive,
-    _reason_entities,
     conflicts_retract,
     conflicts_upsert,
+    derive_all,
     pairs_of,
 )
 from statements.services.limits import DraftLimits
@@ -179,17 +178,7 @@ def conflicts_check_draft(
         repeated = stored.get(position_key(position_columns(fields)))
         if repeated is not None:
             dispute_of[fact.id] = repeated[1]
-    world.load(s.speaker for group in supporters.values() for s in group)
-    names = Names()
-    speakers = {s.speaker for group in supporters.values() for s in group} - {None}
-    names.load_entities(
-        [
-            *speakers,
-            *(world.lineage(pk)[0] for pk in speakers),
-            *_reason_entities(pair.findings for pair in pairs),
-        ]
-    )
-    derived = {(pair.a, pair.b): _derive(pair, supporters, world, names) for pair in pairs}
+    derived, names = derive_all(pairs, supporters, world)
     names.load(
         positions={pk for pair in pairs for pk in (pair.a, pair.b) if pk > 0},
         supporters=[s for group in supporters.values() for s in group if s.record],

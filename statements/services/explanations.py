@@ -26,13 +26,6 @@ if TYPE_CHECKING:
 NAMED_SUPPORTERS = 3
 
 
-def iso(epoch: float | None) -> str | None:
-    """Return epoch seconds as an ISO 8601 UTC time, as the API writes times."""
-    if epoch is None:
-        return None
-    return datetime.fromtimestamp(epoch, UTC).isoformat().replace("+00:00", "Z")
-
-
 class Names:
     """What explanations and reasons name, read in batches and remembered."""
 
@@ -71,6 +64,10 @@ class Names:
             ).values_list("id", "title", "reliability", "credibility"):
                 self.evidence[pk] = (title, f"{reliability}{credibility}")
 
+    def of(self, value) -> str:
+        """Return the name of an entity given by id, or by slug (as stored reasons hold it)."""
+        return self.by_slug(value) if isinstance(value, str) else self.name(value)
+
     def slug(self, pk: int) -> str:
         return self.entities.get(pk, (str(pk), str(pk)))[0]
 
@@ -102,7 +99,7 @@ class Names:
         for known_slug, name in self.entities.values():
             if known_slug == slug:
                 return name
-        return slug
+        return slug  # few entities per batch (speakers, their sides): a scan is cheap
 
     def supporter(self, supporter: Supporter) -> str:
         if supporter.kind == EVIDENCE:
@@ -173,7 +170,7 @@ def conflict_explanation(
     for reason in derived.reasons:
         rule = rules.get(reason["rule"])
         if rule is not None:
-            text = rule.why(reason, _entity_namer(reason, rule, names))
+            text = rule.why(reason, names.of)
             if text not in whys:
                 whys.append(text)
     parts = [
@@ -184,12 +181,3 @@ def conflict_explanation(
         *_pair_sentences(pair, derived, supporters, names),
     ]
     return " ".join(parts)
-
-
-def _entity_namer(reason: Mapping, rule, names: Names):
-    """Return a namer for ``rule.why``: a reason's entity keys hold slugs by now."""
-
-    def name(value) -> str:
-        return names.by_slug(value) if isinstance(value, str) else names.name(value)
-
-    return name

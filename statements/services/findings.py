@@ -143,6 +143,29 @@ def _derive(
     )
 
 
+def derive_all(
+    pairs: Sequence[PairFindings],
+    supporters: Mapping[int, Sequence[Supporter]],
+    world: DbWorld,
+) -> tuple[dict[tuple[int, int], _Derived], Names]:
+    """Return each pair's row (rules, reasons, supporter pairs, score) and the names read.
+
+    The speakers, their sides and the entities in the reasons are read in one batch first.
+    """
+    speakers = {s.speaker for group in supporters.values() for s in group} - {None}
+    world.load(speakers)
+    names = Names()
+    names.load_entities(
+        [
+            *speakers,
+            *(world.lineage(speaker)[0] for speaker in speakers),
+            *_reason_entities(pair.findings for pair in pairs),
+        ]
+    )
+    derived = {(pair.a, pair.b): _derive(pair, supporters, world, names) for pair in pairs}
+    return derived, names
+
+
 @dataclass
 class Upsert:
     """The outcome of writing one batch of findings: counts and the live conflicts' ids."""
@@ -163,17 +186,7 @@ def conflicts_upsert(pairs: Sequence[PairFindings], *, refresh: bool) -> Upsert:
     positions = {pk for pair in pairs for pk in (pair.a, pair.b)}
     supporters = supporters_of(positions)
     world = DbWorld()
-    speakers = {s.speaker for group in supporters.values() for s in group} - {None}
-    world.load(speakers)
-    names = Names()
-    names.load_entities(
-        [
-            *speakers,
-            *(world.lineage(speaker)[0] for speaker in speakers),
-            *_reason_entities(pair.findings for pair in pairs),
-        ]
-    )
-    derived = {(pair.a, pair.b): _derive(pair, supporters, world, names) for pair in pairs}
+    derived, names = derive_all(pairs, supporters, world)
     existing: dict[tuple[int, int], Conflict] = {}
     for chunk in chunks(sorted(positions), id_chunk()):
         for conflict in id_in(Conflict.objects.all(), chunk, "position_a_id"):
