@@ -7,8 +7,6 @@ conflicts and disputes (``statements.services``). The front door:
   the stored positions that may clash with them (and among the new ones);
 - ``check_block(facts, rules, world)``: the findings among one subject's positions, as a full
   re-check streams them;
-- ``check_generic(generics, instances, rules, world)``: generic claims against the instances
-  of their categories;
 - ``components(edges)``: disputes, the connected groups of positions that findings link.
 """
 
@@ -20,7 +18,6 @@ from contradict.engine.blocking import (
     Screen,
     compare_all,
     compare_block,
-    compare_generic,
     exclusion_partners,
     is_generic_claim,
     unique,
@@ -33,7 +30,6 @@ __all__ = [
     "Screen",
     "check",
     "check_block",
-    "check_generic",
     "components",
     "is_generic_claim",
 ]
@@ -60,13 +56,3 @@ def check_block(
 ) -> list[Finding]:
     """Return the findings among one subject's ``facts`` (same-predicate and exclusion rules)."""
     return unique(compare_block(facts, rules, world, _partners(world, facts)))
-
-
-def check_generic(
-    generics: Sequence[AssertionFact],
-    instances: Sequence[AssertionFact],
-    rules: Sequence[Rule],
-    world: World,
-) -> list[Finding]:
-    """Return the findings between generic claims and the instances that may meet them."""
-    return unique(compare_generic(generics, instances, rules, world))

@@ -227,22 +227,6 @@ def compare_block(
     return findings
 
 
-def compare_generic(
-    generics: Sequence[AssertionFact],
-    instances: Sequence[AssertionFact],
-    rules: Sequence[Rule],
-    world: World,
-) -> list[Finding]:
-    """Return the findings between generic claims and candidate instances (generic rules)."""
-    generic_rules = [rule for rule in rules if rule.scope == GENERIC]
-    findings: list[Finding] = []
-    for generic in generics:
-        for instance in instances:
-            if instance.predicate.id == generic.predicate.id:
-                findings.extend(_run(generic_rules, generic, instance, world))
-    return findings
-
-
 def is_generic_claim(fact: AssertionFact, world: World) -> bool:
     """Return whether ``fact`` denies something of a whole category."""
     return (

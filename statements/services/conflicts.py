@@ -19,7 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from contradict.engine import check
+from contradict.engine import check, components
 from contradict.engine.facts import EVIDENCE, STATEMENT, Supporter
 from contradict.engine.scoring import pair_classes
 from statements.engine_io import DbWorld, draft_fact, predicate_facts
@@ -222,8 +222,6 @@ def conflicts_check_draft(
 
 def _groups_opened(pairs: Sequence[PairFindings], dispute_of: Mapping[int, int | None]) -> int:
     """Return how many new disputes the draft's conflicts would open (groups with none yet)."""
-    from contradict.engine import components
-
     groups = components((pair.a, pair.b) for pair in pairs)
     return sum(1 for group in groups if not any(dispute_of.get(pk) for pk in group))
 
