@@ -134,6 +134,37 @@ def id_in(queryset, values: Iterable[Any], column: str = "id"):
     return queryset.filter(**{f"{column}__in": values})
 
 
+def update_by_id(model, column: str, values: Mapping[int, int | None]) -> None:
+    """Set ``column`` of each ``model`` row to its value in ``values`` (keyed by id).
+
+    One statement per ``id_chunk()`` rows, whatever the number of distinct values: a full
+    re-check moves thousands of positions to as many new disputes, and one ``UPDATE`` per
+    dispute was a sixth of its time. PostgreSQL joins two arrays (``unnest``); SQLite a
+    ``VALUES`` list.
+    """
+    if not values:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    target = connection.ops.quote_name(model._meta.get_field(column).column)
+    postgresql = connection.vendor == "postgresql"
+    size = id_chunk() if postgresql else id_chunk() // 2
+    pairs = sorted(values.items())
+    with connection.cursor() as cursor:
+        for start in range(0, len(pairs), size):
+            chunk = pairs[start : start + size]
+            if postgresql:
+                source = "unnest(%s::bigint[], %s::bigint[]) AS moved(column1, column2)"
+                params: list = [[pk for pk, _ in chunk], [value for _, value in chunk]]
+            else:
+                source = "(VALUES " + ", ".join(["(%s, %s)"] * len(chunk)) + ") AS moved"
+                params = [item for pair in chunk for item in pair]
+            cursor.execute(
+                f"UPDATE {table} SET {target} = moved.column2 FROM {source} "
+                f"WHERE {table}.id = moved.column1",
+                params,
+            )
+
+
 def _epoch(moment: datetime | float | None) -> float | None:
     """Return ``moment`` as epoch seconds (a naive ``datetime`` is UTC, a float is already)."""
     if moment is None or isinstance(moment, float):

@@ -26,7 +26,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from contradict.engine import components
 from contradict.engine.scoring import PAIR_CLASSES
 from contradict.engine.text import span_text
-from statements.engine_io import id_chunk, id_in
+from statements.engine_io import id_chunk, id_in, update_by_id
 from statements.models import (
     Assertion,
     Conflict,
@@ -207,9 +207,9 @@ def _reconcile(
             taken.add(dispute.pk)
     if changed:
         bulk_update_with_history(changed, Dispute, DISPUTE_FIELDS, batch_size=500, default_date=now)
-    for dispute_id, ids in moves.items():
-        for chunk in chunks(sorted(ids), id_chunk()):
-            id_in(Position.objects.order_by(), chunk).update(dispute_id=dispute_id)
+    update_by_id(
+        Position, "dispute", {pk: dispute_id for dispute_id, ids in moves.items() for pk in ids}
+    )
 
     emptied = set(disputes) - taken
     if everything:
