@@ -310,16 +310,21 @@ class DbWorld:
         """Read the entities ``ids`` and every category they reach, in a few queries."""
         missing = {pk for pk in ids if pk is not None and pk not in self._kind}
         while missing:
-            rows = list(id_in(Entity.objects.all(), missing).values_list("id", "lineage", "kind"))
+            # One query a level: the entities joined to their category memberships (an
+            # entity in no category comes back once, with ``None``).
+            rows = id_in(Entity.objects.order_by(), missing).values_list(
+                "id", "lineage", "kind", "categories"
+            )
             memberships: dict[int, list[int]] = {pk: [] for pk in missing}
-            through = id_in(Entity.categories.through.objects.all(), missing, "from_entity_id")
-            for member, category in through.values_list("from_entity_id", "to_entity_id"):
-                memberships[member].append(category)
             reached: set[int] = set()
             for pk in missing:
                 self._kind.setdefault(pk, "")
                 self._lineage.setdefault(pk, (pk,))
-            for pk, lineage, kind in rows:
+            for pk, lineage, kind, category in rows:
+                if category is not None:
+                    memberships[pk].append(category)
+                if self._kind[pk]:
+                    continue
                 chain = tuple(int(part) for part in lineage.strip("/").split("/") if part)
                 self._lineage[pk] = chain or (pk,)
                 self._kind[pk] = kind
