@@ -76,7 +76,8 @@ def main() -> None:
         seconds = sum(cumulative(stats, suffix, name) for suffix, name in functions)
         print(f"  {phase:<48} {seconds:7.2f} s  {100 * seconds / wall:5.1f} %")
     waiting = cumulative(stats, "psycopg/connection.py", "wait")
-    print(f"  {'(of all the above) waiting on PostgreSQL':<48} {waiting:7.2f} s  {100 * waiting / wall:5.1f} %")
+    label = "(of all the above) waiting on PostgreSQL"
+    print(f"  {label:<48} {waiting:7.2f} s  {100 * waiting / wall:5.1f} %")
 
 
 if __name__ == "__main__":
