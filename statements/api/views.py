@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
@@ -23,7 +24,9 @@ from rest_framework.views import APIView
 
 from statements import selectors
 from statements.api import filters, serializers
+from statements.api.claimreview import CLAIMREVIEW_SCHEMA, ClaimReviewMixin
 from statements.api.conditional import check_if_match, etag_for, if_none_match_hit
+from statements.api.interchange import JSON_LD
 from statements.api.permissions import IsCurator
 from statements.models import Assertion, Entity, Position
 from statements.services import (
@@ -439,10 +442,14 @@ def _held(position_ids) -> dict[int, tuple[list[str], list[str]]]:
         description="Its positions side by side, the first supporters of each, the conflicts "
         "between them (the reasons) and the verdict.",
         parameters=[IF_NONE_MATCH],
-        responses=serializers.DisputeDetailSerializer,
+        responses={
+            (200, "application/json"): serializers.DisputeDetailSerializer,
+            # Accept: application/ld+json: its ClaimReviews, as GET .../claimreview/ gives them.
+            (200, JSON_LD): OpenApiResponse(CLAIMREVIEW_SCHEMA),
+        },
     ),
 )
-class DisputeViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
+class DisputeViewSet(ClaimReviewMixin, ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     """Disputed questions: what a curator reviews and a front end lists. Derived from the
     conflicts; read-only except for the review action."""
 
