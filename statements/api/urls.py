@@ -4,6 +4,7 @@ from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
 from statements.api import views
+from statements.api.imports import ClaimReviewImportApi
 from statements.api.rechecks import RecheckViewSet
 
 router = DefaultRouter()
@@ -22,6 +23,7 @@ router.register("rechecks", RecheckViewSet, basename="recheck")
 
 urlpatterns = [
     path("check/", views.CheckApi.as_view(), name="check"),
+    path("imports/claimreview/", ClaimReviewImportApi.as_view(), name="import-claimreview"),
     *router.urls,
     re_path(r"^.*$", views.NotFoundApi.as_view(), name="not-found"),
 ]
