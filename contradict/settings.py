@@ -308,3 +308,7 @@ CONTRADICT_CLAIMREVIEW_PUBLISHER_URL = os.environ.get(
 CONTRADICT_CLAIMREVIEW_URL = os.environ.get(
     "CONTRADICT_CLAIMREVIEW_URL", "{publisher_url}/disputes/{dispute}/#position-{position}"
 )
+# Bulk exports stream the whole record: their own rate, on top of the anonymous and user rates.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["export"] = os.environ.get(
+    "API_THROTTLE_EXPORT", "10/minute"
+)
