@@ -17,6 +17,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 
 from statements.api import filters
 from statements.api.interchange import CSV, NDJSON, CSVRenderer, JsonErrorsMixin, NDJSONRenderer
+from statements.api.schema import AutoSchema
 from statements.interchange.exports import FORMATS, KINDS, export_text
 
 FORMAT_PARAMETER = OpenApiParameter(
@@ -40,6 +41,18 @@ class ExportNegotiation(DefaultContentNegotiation):
         raise ValidationError({"format": [f"Choose ndjson or csv; got {wanted[:20]!r}."]})
 
 
+class ExportSchema(AutoSchema):
+    """Document an export's filters, which drf-spectacular shows only on list views."""
+
+    def _get_filter_parameters(self):
+        # An export is a list sent whole: it takes the list's filters.
+        self._is_list_view = lambda serializer=None: True
+        try:
+            return super()._get_filter_parameters()
+        finally:
+            del self._is_list_view
+
+
 class ExportApi(JsonErrorsMixin, GenericAPIView):
     """Stream every record of one kind that the filters keep, oldest id first."""
 
@@ -49,6 +62,14 @@ class ExportApi(JsonErrorsMixin, GenericAPIView):
     filter_backends = [DjangoFilterBackend, filters.SearchFilter]
     pagination_class = None
     throttle_scope = "export"
+
+    schema = ExportSchema()
+
+    def get_renderers(self):
+        if getattr(self, "swagger_fake_view", False):
+            # The schema: errors are JSON; the 200's two formats are declared on ``get``.
+            return [renderers.JSONRenderer()]
+        return super().get_renderers()
 
     def get_queryset(self):
         return KINDS[self.kind].queryset()
@@ -60,13 +81,62 @@ class ExportApi(JsonErrorsMixin, GenericAPIView):
                 f"Exports are NDJSON ({NDJSON}) or CSV ({CSV}): ask with Accept or ?format=."
             )
         # Filters are read (and refused with a 400) here, before the first byte is sent.
-        queryset = self.filter_queryset(self.get_queryset())
-        response = StreamingHttpResponse(
-            export_text(self.kind, fmt, queryset),
-            content_type=f"{request.accepted_renderer.media_type}; charset=utf-8",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{self.kind}.{fmt}"'
-        return response
+        return stream_response(request, self.kind, self.filter_queryset(self.get_queryset()))
+
+
+def stream_response(request, kind: str, queryset) -> StreamingHttpResponse:
+    """Return the export of ``queryset`` in the format content negotiation chose."""
+    renderer = request.accepted_renderer
+    response = StreamingHttpResponse(
+        export_text(kind, renderer.format, queryset),
+        content_type=f"{renderer.media_type}; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{kind}.{renderer.format}"'
+    return response
+
+
+# The list routes that stream their export for Accept: text/csv or application/x-ndjson.
+LIST_EXPORTS = {
+    "statement": "statements",
+    "evidence": "evidence",
+    "conflict": "conflicts",
+    "dispute": "disputes",
+}
+
+
+class StreamedListMixin(JsonErrorsMixin):
+    """Answer a list route's ``Accept: text/csv`` or ``application/x-ndjson`` with its export.
+
+    JSON stays the default; the export takes the list's filters, search and ordering, and the
+    ``export`` rate.
+    """
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        # The schema documents the JSON list; docs/api.md and the exports' own routes the rest.
+        if self.action == "list" and not getattr(self, "swagger_fake_view", False):
+            renderers = [*renderers, NDJSONRenderer(), CSVRenderer()]
+        return renderers
+
+    def _streamed(self) -> bool:
+        renderer = getattr(self.request, "accepted_renderer", None)
+        return self.action == "list" and isinstance(renderer, NDJSONRenderer | CSVRenderer)
+
+    def check_throttles(self, request):
+        if self._streamed():
+            self.throttle_scope = "export"
+        super().check_throttles(request)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self._streamed():
+            # DRF looks the handler up after initial(): a viewset's own list() (which pages
+            # JSON) is left alone and the export answers instead.
+            self.get = self.streamed_list
+
+    def streamed_list(self, request, *args, **kwargs):
+        kind = LIST_EXPORTS[self.basename]
+        return stream_response(request, kind, self.filter_queryset(KINDS[kind].queryset()))
 
 
 def _export_view(kind: str, filterset, search_fields: list[str], what: str):

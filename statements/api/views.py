@@ -26,6 +26,7 @@ from statements import selectors
 from statements.api import filters, serializers
 from statements.api.claimreview import CLAIMREVIEW_SCHEMA, ClaimReviewMixin
 from statements.api.conditional import check_if_match, etag_for, if_none_match_hit
+from statements.api.exports import StreamedListMixin
 from statements.api.interchange import JSON_LD
 from statements.api.permissions import IsCurator
 from statements.models import Assertion, Entity, Position
@@ -272,7 +273,7 @@ class OwnedRecordViewSet(ConflictListMixin, RecordViewSet):
 @_documented(
     serializers.StatementSerializer, serializers.StatementInputSerializer, name="statements"
 )
-class StatementViewSet(OwnedRecordViewSet):
+class StatementViewSet(StreamedListMixin, OwnedRecordViewSet):
     """Attributed utterances with their typed assertions, written together in one request."""
 
     queryset = selectors.statement_list()
@@ -309,7 +310,7 @@ class StatementViewSet(OwnedRecordViewSet):
 
 
 @_documented(serializers.EvidenceSerializer, serializers.EvidenceInputSerializer, name="evidence")
-class EvidenceViewSet(OwnedRecordViewSet):
+class EvidenceViewSet(StreamedListMixin, OwnedRecordViewSet):
     """Recorded items graded with the Admiralty code, with their typed assertions."""
 
     queryset = selectors.evidence_list()
@@ -395,7 +396,7 @@ class PositionViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(parameters=[IF_NONE_MATCH]),
 )
-class ConflictViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
+class ConflictViewSet(StreamedListMixin, ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     """The reasons beneath disputes: two positions that cannot both be true. Derived by the
     engine; read-only (curators review the dispute)."""
 
@@ -449,7 +450,9 @@ def _held(position_ids) -> dict[int, tuple[list[str], list[str]]]:
         },
     ),
 )
-class DisputeViewSet(ClaimReviewMixin, ConditionalMixin, viewsets.ReadOnlyModelViewSet):
+class DisputeViewSet(
+    StreamedListMixin, ClaimReviewMixin, ConditionalMixin, viewsets.ReadOnlyModelViewSet
+):
     """Disputed questions: what a curator reviews and a front end lists. Derived from the
     conflicts; read-only except for the review action."""
 

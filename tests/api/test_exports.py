@@ -118,3 +118,38 @@ def test_anonymous_exports_are_throttled(seeded, api_client, settings):
     }
     statuses = [api_client.get("/api/exports/disputes/").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
+
+
+def test_list_endpoint_streams_csv_for_accept_text_csv(seeded, api_client):
+    response = api_client.get("/api/statements/?speaker=vladimir-putin", HTTP_ACCEPT="text/csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    exported = api_client.get("/api/exports/statements/?speaker=vladimir-putin&format=csv")
+    assert _csv(response) == _csv(exported)
+    # JSON stays the default.
+    assert api_client.get("/api/statements/")["Content-Type"] == "application/json"
+
+
+def test_list_endpoint_streams_ndjson_with_its_filters(seeded, api_client):
+    response = api_client.get("/api/disputes/?rule=exclusion", HTTP_ACCEPT="application/x-ndjson")
+    rows = _ndjson(response)
+    assert rows and all("exclusion" in row["rules"] for row in rows)
+
+
+def test_list_endpoint_refuses_a_bad_filter_in_json_when_csv_was_asked(seeded, api_client):
+    response = api_client.get("/api/conflicts/?rule=bogus", HTTP_ACCEPT="text/csv")
+    assert response.status_code == 400
+    assert error_attrs(response) == {"rule": "invalid_choice"}
+
+
+def test_schema_documents_the_exports_formats_and_filters(seeded, api_client):
+    schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    export = schema["paths"]["/api/exports/statements/"]["get"]
+    assert set(export["responses"]["200"]["content"]) == {"application/x-ndjson", "text/csv"}
+    assert {"format", "speaker", "said_after", "search"} <= {
+        p["name"] for p in export["parameters"]
+    }
+    review = schema["paths"]["/api/disputes/{id}/claimreview/"]["get"]
+    assert "application/ld+json" in review["responses"]["200"]["content"]
+    dispute = schema["paths"]["/api/disputes/{id}/"]["get"]
+    assert "application/ld+json" in dispute["responses"]["200"]["content"]
