@@ -76,8 +76,19 @@ def claim_reviewed_text(position: Position, limit: int = CLAIM_REVIEWED_MAX) -> 
     return short[: limit - 1].rstrip() + "…"
 
 
+def kind_slug(record: Entity | Evidence) -> str:
+    """Return the slug of a record's kind (a choice today; a curated record has a ``slug``)."""
+    return getattr(record.kind, "slug", record.kind)
+
+
+def evidence_kind_label(evidence: Evidence) -> str:
+    """Return the name of an evidence item's kind ("Video / CCTV footage")."""
+    name = getattr(evidence.kind, "name", None)
+    return name if isinstance(name, str) else evidence.get_kind_display()
+
+
 def _person_or_organisation(entity: Entity) -> dict:
-    kind = "Person" if entity.kind in PERSON_KINDS else "Organization"
+    kind = "Person" if kind_slug(entity) in PERSON_KINDS else "Organization"
     node = {"@type": kind, "name": entity.name}
     if entity.aliases:
         node["alternateName"] = list(entity.aliases)
@@ -99,8 +110,8 @@ def _creative_work(statement: Statement) -> dict:
 def _evidence_work(evidence: Evidence) -> dict:
     work = {
         "@type": "MediaObject" if evidence.media_url else "CreativeWork",
-        "name": evidence.title,
-        "genre": evidence.get_kind_display(),
+        "name": evidence.title or evidence_kind_label(evidence),
+        "genre": evidence_kind_label(evidence),
         # The Admiralty grade, e.g. B2: how reliable the source, how credible the information.
         "contentRating": evidence.grade,
     }
@@ -116,13 +127,13 @@ def _evidence_work(evidence: Evidence) -> dict:
 
 
 def evidence_phrase(evidence: Evidence) -> str:
-    """Return how a rating names an evidence item: its title if short, else its kind.
+    """Return how a rating names an evidence item: its title if short, else its kind's name.
 
     A kind label that offers alternatives ("Video / CCTV footage") reads as its last one.
     """
-    if len(evidence.title) <= EVIDENCE_TITLE_IN_RATING_MAX:
+    if evidence.title and len(evidence.title) <= EVIDENCE_TITLE_IN_RATING_MAX:
         return evidence.title
-    return evidence.get_kind_display().split(" / ")[-1]
+    return evidence_kind_label(evidence).split(" / ")[-1]
 
 
 def _sides(positions: Iterable[Position]) -> dict[int, _Side]:

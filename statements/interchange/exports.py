@@ -20,6 +20,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Prefetch, QuerySet
 
+from statements.interchange.claimreview import kind_slug
 from statements.models import (
     Assertion,
     Conflict,
@@ -163,7 +164,7 @@ def evidence_row(evidence: Evidence) -> dict[str, Any]:
     return {
         "id": evidence.pk,
         "ref": evidence.ref,
-        "kind": evidence.kind,
+        "kind": kind_slug(evidence),
         "title": evidence.title,
         "source": evidence.source.slug,
         "captured_at": _iso(evidence.captured_at),

@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils.text import slugify
 
 from statements.models import Entity, EntityKind, Source, Statement, TimePrecision
@@ -106,8 +108,9 @@ class _Speakers:
         if entity is not None:
             return entity
         key = name.casefold()
-        # The alias column is JSON text: narrow with a substring match, then compare exactly.
-        for candidate in Entity.objects.filter(aliases__icontains=name).order_by("id"):
+        # Narrow with a substring match on the aliases as text, then compare them exactly.
+        texts = Entity.objects.annotate(alias_text=Cast("aliases", TextField()))
+        for candidate in texts.filter(alias_text__icontains=name).order_by("id"):
             if any(isinstance(a, str) and a.casefold() == key for a in candidate.aliases):
                 return candidate
         return None

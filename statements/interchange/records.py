@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from statements.api.serializers import EvidenceInputSerializer, StatementInputSerializer
 from statements.interchange.tables import EVIDENCE, STATEMENTS, Table
 from statements.models import Comparator, Evidence, Predicate, Statement, ValueType
 from statements.services import (
@@ -220,11 +221,12 @@ def _flatten(detail: Any, prefix: str = "") -> Iterable[tuple[str, str]]:
             yield prefix.rstrip("."), str(message)
 
 
-def _serializers():
-    # The API's input serializers: an import is checked exactly as a POST would be.
-    from statements.api.serializers import EvidenceInputSerializer, StatementInputSerializer
-
-    return {STATEMENTS: StatementInputSerializer, EVIDENCE: EvidenceInputSerializer}
+# The API's input serializers: an import is checked exactly as a POST would be.
+INPUT_SERIALIZERS = {STATEMENTS: StatementInputSerializer, EVIDENCE: EvidenceInputSerializer}
+RECORD_FIELDS = {
+    kind: tuple(name for name in serializer.Meta.fields if name != "assertions")
+    for kind, serializer in INPUT_SERIALIZERS.items()
+}
 
 
 WRITERS = {
@@ -235,7 +237,7 @@ WRITERS = {
 
 def _write(record: _Record, *, created_by, report: ImportReport) -> None:
     kind = record.table.kind
-    serializer = _serializers()[kind](data=record.payload)
+    serializer = INPUT_SERIALIZERS[kind](data=record.payload)
     if not serializer.is_valid():
         for path, message in _flatten(serializer.errors):
             row, column = record.locate(path)
@@ -281,12 +283,7 @@ def records_import(*, tables: list[Table], created_by=None, dry_run: bool = Fals
     Return the report: how many records were (or would be) created and updated, and every
     error with its table, row and column.
     """
-    from statements.api.serializers import EvidenceInputSerializer, StatementInputSerializer
-
-    fields = {
-        STATEMENTS: tuple(n for n in StatementInputSerializer.Meta.fields if n != "assertions"),
-        EVIDENCE: tuple(n for n in EvidenceInputSerializer.Meta.fields if n != "assertions"),
-    }
+    fields = RECORD_FIELDS
     report = ImportReport(dry_run=dry_run)
     values = _Values()
     try:
