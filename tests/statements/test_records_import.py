@@ -2,6 +2,7 @@
 reports every error by row and column and writes nothing."""
 
 import csv
+import datetime as dt
 import io
 from io import StringIO
 
@@ -223,3 +224,27 @@ def test_command_imports_a_file(seeded, tmp_path):
     out = StringIO()
     call_command("records_import", str(path), stdout=out)
     assert "statements: 1 created, 0 updated" in out.getvalue()
+
+
+def test_spreadsheet_cells_typed_as_dates_and_numbers_are_read(seeded, tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "evidence"
+    sheet.append(["ref", "kind", "title", "source", "captured_at", "reliability", "credibility",
+                  "assertion_predicate", "assertion_subject", "assertion_value",
+                  "assertion_comparator", "assertion_valid_from", "assertion_valid_until",
+                  "assertion_time_precision"])  # fmt: skip
+    # A spreadsheet stores a time without offset (read as UTC) and numbers as floats.
+    strike = dt.datetime(2022, 6, 27, 12, 50)
+    sheet.append(["desk-count", "casualty_record", "Hospital list", DM, strike, "B", 2.0,
+                  "killed_count", "kremenchuk-strike", 21.0, "exactly", strike, strike,
+                  "hour"])  # fmt: skip
+    path = tmp_path / "desk.xlsx"
+    workbook.save(path)
+    with open(path, "rb") as handle:
+        report = records_import(tables=read_tables(handle, "desk.xlsx"))
+    assert report.errors == []
+    item = Evidence.objects.get(ref="desk-count")
+    assert (item.captured_at.isoformat(), item.grade) == ("2022-06-27T12:50:00+00:00", "B2")
+    (assertion,) = item.assertions.all()
+    assert (assertion.number, assertion.time_precision) == (21.0, "hour")
