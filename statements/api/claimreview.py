@@ -6,7 +6,13 @@ from rest_framework import renderers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from statements.api.interchange import JSON_LD, JsonErrorsMixin, JSONLDRenderer, NothingToPublish
+from statements.api.interchange import (
+    JSON_LD,
+    JsonErrorsMixin,
+    JSONLDRenderer,
+    NothingToPublish,
+    NothingToPublishResponseSerializer,
+)
 from statements.interchange import claimreview
 
 _NODE = {"type": "object", "additionalProperties": True}
@@ -87,6 +93,7 @@ class ClaimReviewMixin(JsonErrorsMixin):
         responses={
             (200, JSON_LD): OpenApiResponse(CLAIMREVIEW_SCHEMA),
             (200, "application/json"): OpenApiResponse(CLAIMREVIEW_SCHEMA),
+            (409, "application/json"): NothingToPublishResponseSerializer,
         },
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)

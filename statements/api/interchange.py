@@ -4,7 +4,8 @@ A client asking for a format other than JSON still gets its errors as JSON, in t
 shape: ``JsonErrorsMixin`` switches the renderer back before an error is rendered.
 """
 
-from rest_framework import renderers, status
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum
+from rest_framework import renderers, serializers, status
 from rest_framework.exceptions import APIException
 
 JSON_LD = "application/ld+json"
@@ -51,3 +52,16 @@ class NothingToPublish(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The dispute has no verdict that contradicts a claim."
     default_code = "nothing_to_publish"
+
+
+class NothingToPublishErrorSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=[(NothingToPublish.default_code,) * 2])
+    detail = serializers.CharField(help_text=NothingToPublish.default_detail)
+    attr = serializers.CharField(allow_null=True)
+
+
+class NothingToPublishResponseSerializer(serializers.Serializer):
+    """The dispute has no verdict that contradicts a claim (none yet, or dismissed)."""
+
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+    errors = NothingToPublishErrorSerializer(many=True)
