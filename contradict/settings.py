@@ -296,3 +296,19 @@ CONTRADICT_CHECK_MAX_CONFLICTS = int(os.environ.get("CONTRADICT_CHECK_MAX_CONFLI
 
 # How many subject-range shards a full re-check is cut into.
 CONTRADICT_RECHECK_SHARDS = int(os.environ.get("CONTRADICT_RECHECK_SHARDS", "16"))
+
+# --- Interchange: who publishes the ClaimReviews of reviewed disputes, and where. ---
+CONTRADICT_CLAIMREVIEW_PUBLISHER_NAME = os.environ.get(
+    "CONTRADICT_CLAIMREVIEW_PUBLISHER_NAME", "contradict"
+)
+CONTRADICT_CLAIMREVIEW_PUBLISHER_URL = os.environ.get(
+    "CONTRADICT_CLAIMREVIEW_PUBLISHER_URL", "http://127.0.0.1:8000"
+)
+# The page of one review: {publisher_url}, {dispute} and {position} are filled in.
+CONTRADICT_CLAIMREVIEW_URL = os.environ.get(
+    "CONTRADICT_CLAIMREVIEW_URL", "{publisher_url}/disputes/{dispute}/#position-{position}"
+)
+# Bulk exports stream the whole record: their own rate, on top of the anonymous and user rates.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["export"] = os.environ.get(
+    "API_THROTTLE_EXPORT", "10/minute"
+)

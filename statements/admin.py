@@ -19,6 +19,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
+from statements.interchange.admin import RecordsImportMixin
 from statements.models import (
     Assertion,
     Conflict,
@@ -177,7 +178,7 @@ class AssertionAdmin(ForgetsConflictsMixin, SimpleHistoryAdmin):
 # --- Statements and evidence: the record and its assertions in one service call ---
 
 
-class RecordAdmin(ForgetsConflictsMixin, SimpleHistoryAdmin):
+class RecordAdmin(RecordsImportMixin, ForgetsConflictsMixin, SimpleHistoryAdmin):
     """Write the record and its inline assertions through ``create`` / ``update`` services."""
 
     record_fields: tuple[str, ...] = ()

@@ -3,7 +3,8 @@
 from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
-from statements.api import views
+from statements.api import exports, views
+from statements.api.imports import ClaimReviewImportApi
 from statements.api.rechecks import RecheckViewSet
 
 router = DefaultRouter()
@@ -22,6 +23,11 @@ router.register("rechecks", RecheckViewSet, basename="recheck")
 
 urlpatterns = [
     path("check/", views.CheckApi.as_view(), name="check"),
+    path("imports/claimreview/", ClaimReviewImportApi.as_view(), name="import-claimreview"),
+    path("exports/statements/", exports.StatementExportApi.as_view(), name="export-statements"),
+    path("exports/evidence/", exports.EvidenceExportApi.as_view(), name="export-evidence"),
+    path("exports/conflicts/", exports.ConflictExportApi.as_view(), name="export-conflicts"),
+    path("exports/disputes/", exports.DisputeExportApi.as_view(), name="export-disputes"),
     *router.urls,
     re_path(r"^.*$", views.NotFoundApi.as_view(), name="not-found"),
 ]
