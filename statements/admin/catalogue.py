@@ -9,8 +9,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
-from simple_history.admin import SimpleHistoryAdmin
 
+from statements.admin.history import HistoryAdmin
 from statements.models import (
     Entity,
     ExclusionRule,
@@ -71,7 +71,7 @@ class SourceAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
-class CatalogueAdmin(SimpleHistoryAdmin):
+class CatalogueAdmin(HistoryAdmin):
     """Write through the catalogue services: a changed meaning re-checks the record."""
 
     def upsert(self, **fields):

@@ -1,31 +1,52 @@
 """Disputes and their conflicts: derived data. Curators give a dispute a verdict
 (``dispute_review``); they do not add or delete either.
+
+The dispute list is the curator's home: one row per disputed question, its positions in a few
+words with their supporters and strongest evidence grade, who speaks, the kinds of pair,
+score, status and last activity. The dispute page shows the positions side by side with every
+supporter, why they clash, pictures of it, the verdict form and the verdicts given so far.
 """
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Sequence
+from datetime import UTC
+
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, Prefetch
+from django.contrib.admin.views.main import ChangeList
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
+from django.utils.http import urlencode
 
-from statements.admin.common import excerpt
-from statements.models import (
-    Assertion,
-    Conflict,
-    Dispute,
-    Position,
-    Verdict,
+from statements.admin.filters import (
+    EntityFilter,
+    PairClassFilter,
+    SideFilter,
+    SpeakerFilter,
+    TimeRangeFilter,
 )
-from statements.services import (
-    dispute_review,
+from statements.admin.history import DerivedHistoryAdmin
+from statements.models import Conflict, Dispute, PairClass, Position, Verdict
+from statements.selectors.workspace import (
+    dispute_cards,
+    dispute_home,
+    dispute_live_conflicts,
+    dispute_questions,
+    dispute_speakers,
+    dispute_verdicts,
+    position_brief,
+    shares_question,
 )
+from statements.services import dispute_review
 
-# --- Disputes and their conflicts: derived, never added or deleted by hand ---
+WORKSPACE_CSS = {"all": ["statements/workspace.css"]}
+PAIR_CLASS_LABELS = dict(PairClass.choices)
 
 
-class DerivedAdmin(SimpleHistoryAdmin):
+class DerivedAdmin(DerivedHistoryAdmin):
     """Derived rows: no add, no delete, and no Revert in their history."""
 
     def has_add_permission(self, request):
@@ -34,9 +55,9 @@ class DerivedAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        extra_context = {**(extra_context or {}), "revert_disabled": True}
-        return super().history_form_view(request, object_id, version_id, extra_context)
+
+def pair_class_words(tags: Sequence[str]) -> str:
+    return ", ".join(PAIR_CLASS_LABELS.get(tag, tag).lower() for tag in tags)
 
 
 @admin.register(Conflict)
@@ -45,6 +66,7 @@ class ConflictAdmin(DerivedAdmin):
     list_filter = ["status"]
     search_fields = ["explanation"]
     readonly_fields = [
+        "dispute",
         "position_a",
         "position_b",
         "rule_names",
@@ -69,24 +91,27 @@ class ConflictAdmin(DerivedAdmin):
 
     @admin.display(description="pair classes")
     def pair_class_names(self, obj: Conflict) -> str:
-        return ", ".join(name.replace("_", " ") for name in obj.pair_class_list)
+        return pair_class_words(obj.pair_class_list)
 
     @admin.display(description="dispute")
     def dispute(self, obj: Conflict) -> str:
-        return str(obj.position_a.dispute or "")
+        dispute = obj.position_a.dispute
+        if dispute is None:
+            return "—"
+        link = reverse("admin:statements_dispute_change", args=[dispute.pk])
+        return format_html('<a href="{}">{}</a>', link, dispute)
 
 
 _POSITION_JOINS = ("predicate", "subject", "object")
 
 
 class DisputeReviewForm(forms.ModelForm):
-    """The verdict: which position the record supports, unresolved, or no contradiction."""
+    """The verdict: which position the record supports, unresolved, or no contradiction.
 
-    new_verdict = forms.ChoiceField(
-        label="Verdict",
-        choices=[("", "Keep the verdict as it is"), *Verdict.choices[1:]],
-        required=False,
-    )
+    The form opens on the verdict in force, so saving it again changes nothing.
+    """
+
+    new_verdict = forms.ChoiceField(label="Verdict", choices=Verdict.choices, required=False)
     supported_position = forms.ModelChoiceField(
         queryset=Position.objects.none(), required=False, label="Position the record supports"
     )
@@ -109,22 +134,67 @@ class DisputeReviewForm(forms.ModelForm):
         verdict = cleaned.get("new_verdict")
         position = cleaned.get("supported_position")
         if not verdict and cleaned.get("note") != self.instance.verdict_note:
-            if not self.instance.verdict:
-                self.add_error("new_verdict", "Give a verdict to save a note.")
-            verdict = cleaned["new_verdict"] = self.instance.verdict
+            self.add_error("new_verdict", "Give a verdict to save a note.")
         if verdict and verdict != Verdict.SUPPORTED:
             cleaned["supported_position"] = None
         elif verdict == Verdict.SUPPORTED and position is None:
             self.add_error("supported_position", "Name the position the record supports.")
         return cleaned
 
+    def changes_verdict(self) -> bool:
+        """Return whether the form says anything the dispute does not say already."""
+        data = self.cleaned_data
+        if not data.get("new_verdict"):
+            return False
+        position = data.get("supported_position")
+        return (data["new_verdict"], position.pk if position else None, data["note"]) != (
+            self.instance.verdict,
+            self.instance.verdict_position_id,
+            self.instance.verdict_note,
+        )
+
+
+class DisputeChangeList(ChangeList):
+    """The dispute list, with who speaks in each dispute of the page read in one query."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        speakers = dispute_speakers(dispute.pk for dispute in self.result_list)
+        for dispute in self.result_list:
+            dispute.speaker_names = speakers.get(dispute.pk, [])
+
 
 @admin.register(Dispute)
 class DisputeAdmin(DerivedAdmin):
     form = DisputeReviewForm
-    list_display = ["title", "status", "verdict", "score", "position_count", "last_activity_at"]
-    list_filter = ["status", "verdict"]
-    search_fields = ["title", "positions__supporters__statement__quote"]
+    change_form_template = "admin/statements/dispute/change_form.html"
+    list_display = [
+        "title_link",
+        "positions_brief",
+        "speakers",
+        "pair_class_names",
+        "score_shown",
+        "status",
+        "last_activity",
+    ]
+    list_display_links = None
+    list_filter = [
+        "status",
+        "verdict",
+        EntityFilter,
+        SpeakerFilter,
+        SideFilter,
+        ("positions__predicate", admin.RelatedOnlyFieldListFilter),
+        PairClassFilter,
+        TimeRangeFilter,
+    ]
+    search_fields = [
+        "title",
+        "positions__supporters__statement__quote",
+        "positions__supporters__statement__speaker__name",
+        "positions__supporters__evidence__title",
+    ]
+    list_per_page = 50
     readonly_fields = [
         "title",
         "status",
@@ -134,16 +204,14 @@ class DisputeAdmin(DerivedAdmin):
         "reviewed_by",
         "reviewed_at",
         "reopened_because",
-        "positions_table",
         "last_activity_at",
     ]
     fieldsets = [
-        (None, {"fields": ["title", ("status", "score"), "reopened_because", "positions_table"]}),
         (
             "Verdict",
             {
                 "fields": [
-                    ("verdict", "verdict_position", "reviewed_by", "reviewed_at"),
+                    ("reviewed_by", "reviewed_at"),
                     "new_verdict",
                     "supported_position",
                     "note",
@@ -153,46 +221,100 @@ class DisputeAdmin(DerivedAdmin):
     ]
     actions = ["mark_unresolved", "mark_not_a_contradiction"]
 
+    class Media:
+        css = WORKSPACE_CSS
+
     def get_queryset(self, request):
-        return (
-            super().get_queryset(request).annotate(position_total=Count("positions", distinct=True))
-        )
+        return dispute_home()
 
-    @admin.display(description="positions", ordering="position_total")
-    def position_count(self, obj: Dispute) -> int:
-        return obj.position_total
+    def get_changelist(self, request, **kwargs):
+        return DisputeChangeList
 
-    @admin.display(description="positions and who holds them")
-    def positions_table(self, obj: Dispute) -> str:
-        supporters = Assertion.objects.select_related(
-            "statement__speaker", "statement__source", "evidence__source"
-        ).order_by("id")
-        positions = (
-            Position.objects.filter(dispute=obj)
-            .select_related(*_POSITION_JOINS)
-            .prefetch_related(Prefetch("supporters", queryset=supporters))
-        )
-        rows = []
+    @admin.display(description="dispute", ordering="title")
+    def title_link(self, obj: Dispute) -> str:
+        link = reverse("admin:statements_dispute_change", args=[obj.pk])
+        return format_html('<a class="ws-title" href="{}">{}</a>', link, obj.title)
+
+    @admin.display(description="positions (supporters, best evidence grade)")
+    def positions_brief(self, obj: Dispute) -> str:
+        positions = list(obj.positions.all())
+        shared = shares_question(positions)
+        items = []
         for position in positions:
-            held = format_html_join(
-                "", "<li>{}</li>", ((_supporter_text(a),) for a in position.supporters.all())
-            )
-            rows.append((position, held))
+            grade = f", {position.best_grade}" if position.best_grade else ""
+            total = position.supporter_total
+            count = f"{total} supporter{'' if total == 1 else 's'}{grade}"
+            items.append((position_brief(position, shared=shared), count))
         return format_html(
-            "<ol>{}</ol>",
-            format_html_join("", "<li><strong>{}</strong><ul>{}</ul></li>", rows),
+            '<ul class="ws-brief">{}</ul>',
+            format_html_join("", "<li><b>{}</b> <span>{}</span></li>", items),
         )
+
+    @admin.display(description="speakers")
+    def speakers(self, obj: Dispute) -> str:
+        return ", ".join(getattr(obj, "speaker_names", [])) or "evidence only"
+
+    @admin.display(description="pair classes")
+    def pair_class_names(self, obj: Dispute) -> str:
+        return pair_class_words([tag for tag in obj.pair_classes.split(",") if tag])
+
+    @admin.display(description="last activity", ordering="last_activity_at")
+    def last_activity(self, obj: Dispute) -> str:
+        return f"{obj.last_activity_at.astimezone(UTC):%-d %b %Y %H:%M}"
+
+    @admin.display(description="score", ordering="score")
+    def score_shown(self, obj: Dispute) -> str:
+        return f"{obj.score:.2f}"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        dispute = self.get_object(request, object_id)
+        if dispute is not None:
+            extra_context = {**(extra_context or {}), **self.workspace(dispute)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def workspace(self, dispute: Dispute) -> dict:
+        """Return what the dispute page shows above the verdict form."""
+        timelines = [
+            (
+                f"{subject.name} · {predicate.name}",
+                reverse("timeline-svg")
+                + "?"
+                + urlencode(
+                    {"subject": subject.slug, "predicate": predicate.slug, "dispute": dispute.pk}
+                ),
+            )
+            for subject, predicate in dispute_questions(dispute)
+        ]
+        return {
+            "cards": dispute_cards(dispute),
+            "conflicts": list(dispute_live_conflicts(dispute)),
+            "verdicts": dispute_verdicts(dispute),
+            "pair_class_text": pair_class_words(
+                [tag for tag in dispute.pair_classes.split(",") if tag]
+            ),
+            "graph_url": reverse("dispute-graph-svg", args=[dispute.pk]),
+            "graph_missing": shutil.which("dot") is None,
+            "timelines": timelines,
+        }
 
     def save_model(self, request, obj, form, change):
-        verdict = form.cleaned_data.get("new_verdict")
-        if verdict:
+        if form.changes_verdict():
             dispute_review(
                 dispute=obj,
-                verdict=verdict,
+                verdict=form.cleaned_data["new_verdict"],
                 position=form.cleaned_data.get("supported_position"),
                 note=form.cleaned_data["note"],
                 reviewer=request.user,
             )
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if not form.changes_verdict():
+            return []
+        return [{"changed": {"fields": ["verdict", "note"]}}]
+
+    def response_post_save_change(self, request, obj):
+        # Back to the dispute, so the curator sees the verdict as it now stands.
+        return HttpResponseRedirect(request.path)
 
     def _review(self, request, queryset, verdict: str) -> None:
         for dispute in queryset:
@@ -209,15 +331,3 @@ class DisputeAdmin(DerivedAdmin):
     @admin.action(description="Mark as not a real contradiction", permissions=["change"])
     def mark_not_a_contradiction(self, request, queryset):
         self._review(request, queryset, Verdict.NOT_A_CONTRADICTION)
-
-
-def _supporter_text(assertion: Assertion) -> str:
-    hedge = "" if assertion.certainty == "asserted" else f" ({assertion.certainty})"
-    if assertion.statement_id:
-        statement = assertion.statement
-        return (
-            f"{statement.speaker}, {statement.said_at:%d %b %Y}{hedge}: "
-            f"“{excerpt(statement.quote, 16)}” — {statement.source}"
-        )
-    evidence = assertion.evidence
-    return f"{evidence} (evidence graded {evidence.grade}){hedge} — {evidence.source}"

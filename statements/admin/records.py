@@ -7,17 +7,20 @@ The record and its assertions are written by one service call (``statement_creat
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
-from simple_history.admin import SimpleHistoryAdmin
+from django.utils.html import format_html
 
 from statements.admin.common import excerpt
+from statements.admin.history import HistoryAdmin
+from statements.admin.outcomes import disputes_before, disputes_list, disputes_outcome
 from statements.models import (
     Assertion,
     Conflict,
     Evidence,
+    Predicate,
     Statement,
     ValueType,
 )
@@ -55,6 +58,8 @@ class AssertionForm(forms.ModelForm):
     class Meta:
         model = Assertion
         fields = ASSERTION_FIELDS
+        labels = {"number_high": "up to (between)"}
+        help_texts = {"number_high": ""}
 
     def clean(self):
         cleaned = super().clean()
@@ -95,6 +100,12 @@ class AssertionForm(forms.ModelForm):
         return data
 
 
+def predicate_value_types() -> dict[str, dict]:
+    """Return each predicate's value type and choices by id, for the assertion editor's script."""
+    rows = Predicate.objects.values_list("id", "value_type", "choices")
+    return {str(pk): {"field": VALUE_FIELD[kind], "choices": choices} for pk, kind, choices in rows}
+
+
 class ForgetsConflictsMixin:
     """Deleting what conflicts are derived from needs no right to delete conflicts by hand.
 
@@ -108,12 +119,31 @@ class ForgetsConflictsMixin:
         return deleted, counts, perms_needed, protected
 
 
-class AssertionInline(admin.TabularInline):
+# The assertion editor, a few fields a row so a claim fits 1440 px: what it is about, its value
+# (the script shows only the input the predicate's type takes), when, and how sure.
+ASSERTION_FIELDSETS = [
+    (
+        None,
+        {
+            "fields": [
+                ("predicate", "subject", "polarity"),
+                ("comparator", "object", "choice", "number", "number_high", "boolean"),
+                ("valid_from", "valid_until", "time_precision", "certainty"),
+                "note",
+            ]
+        },
+    )
+]
+
+
+class AssertionInline(admin.StackedInline):
     model = Assertion
     form = AssertionForm
-    fields = ASSERTION_FIELDS
+    fieldsets = ASSERTION_FIELDSETS
     autocomplete_fields = ["predicate", "subject", "object"]
     extra = 1
+    classes = ["ws-assertions"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
 
 
 class StatementAssertionInline(AssertionInline):
@@ -125,7 +155,7 @@ class EvidenceAssertionInline(AssertionInline):
 
 
 @admin.register(Assertion)
-class AssertionAdmin(ForgetsConflictsMixin, SimpleHistoryAdmin):
+class AssertionAdmin(ForgetsConflictsMixin, HistoryAdmin):
     """Assertions on their own, to search across the record and to see their history."""
 
     form = AssertionForm
@@ -155,12 +185,20 @@ class AssertionAdmin(ForgetsConflictsMixin, SimpleHistoryAdmin):
 # --- Statements and evidence: the record and its assertions in one service call ---
 
 
-class RecordAdmin(ForgetsConflictsMixin, SimpleHistoryAdmin):
+class RecordAdmin(ForgetsConflictsMixin, HistoryAdmin):
     """Write the record and its inline assertions through ``create`` / ``update`` services."""
 
     record_fields: tuple[str, ...] = ()
-    owner: str = ""
     save_as = False
+    change_form_template = "admin/statements/record_change_form.html"
+
+    class Media:
+        css = {"all": ["statements/workspace.css"]}
+        js = ["statements/assertion_value.js"]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "predicate_types": predicate_value_types()}
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def create(self, **kwargs):
         raise NotImplementedError
@@ -184,6 +222,7 @@ class RecordAdmin(ForgetsConflictsMixin, SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         obj = form.instance
+        before = disputes_before(obj)
         assertions = []
         for formset in formsets:
             assertions += self.assertions_from(formset)
@@ -197,6 +236,20 @@ class RecordAdmin(ForgetsConflictsMixin, SimpleHistoryAdmin):
             obj.created_by = record.created_by
             obj._state.adding = False
             obj._state.db = record._state.db
+        self.message_user(
+            request, format_html("{}: {}", obj, disputes_outcome(obj, before)), messages.INFO
+        )
+
+    @admin.display(description="disputes")
+    def disputes(self, obj) -> str:
+        return disputes_list(obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "disputes"]
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return [*fields, "disputes"] if obj is not None and "disputes" not in fields else fields
 
     @staticmethod
     def assertions_from(formset) -> list[dict]:

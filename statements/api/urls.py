@@ -4,6 +4,7 @@ from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
 from statements.api import views
+from statements.api.pictures import DisputeGraphApi, TimelineApi
 from statements.api.rechecks import RecheckViewSet
 
 router = DefaultRouter()
@@ -22,6 +23,8 @@ router.register("rechecks", RecheckViewSet, basename="recheck")
 
 urlpatterns = [
     path("check/", views.CheckApi.as_view(), name="check"),
+    path("disputes/<int:pk>/graph/", DisputeGraphApi.as_view(), name="dispute-graph-svg"),
+    path("timeline/", TimelineApi.as_view(), name="timeline-svg"),
     *router.urls,
     re_path(r"^.*$", views.NotFoundApi.as_view(), name="not-found"),
 ]
