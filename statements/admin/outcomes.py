@@ -65,7 +65,7 @@ def disputes_outcome(record, before: DisputesBefore) -> SafeString:
     if kept:
         parts.append(format_html("still in {}: {}", _count(len(kept)), _links(kept)))
     if not after and not left:
-        parts.append(format_html("no contradiction found"))
+        parts.append(format_html("{}", "no contradiction found"))
     return format_html_join(" · ", "{}", ((part,) for part in parts))
 
 

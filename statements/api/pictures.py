@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from statements.models import Dispute, Entity, Predicate
@@ -23,12 +24,21 @@ from statements.selectors.workspace import dispute_picture, timeline_picture
 SVG = "image/svg+xml"
 
 
-class ProgramMissing(exceptions.APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_code = "program_missing"
-    default_detail = (
-        "The dispute graph needs Graphviz's 'dot' program, which is not installed on this "
-        "server (Debian: apt-get install graphviz)."
+PROGRAM_MISSING = (
+    "The dispute graph needs Graphviz's 'dot' program, which is not installed on this "
+    "server (Debian: apt-get install graphviz)."
+)
+
+
+def program_missing() -> Response:
+    """Return the 503 for a missing ``dot``, in the API's error shape.
+
+    Answered here rather than raised: the error handler re-raises server errors so that they
+    are logged as crashes, and a missing optional program is a known state, not a crash.
+    """
+    error = {"code": "program_missing", "detail": PROGRAM_MISSING, "attr": None}
+    return Response(
+        {"type": "server_error", "errors": [error]}, status=status.HTTP_503_SERVICE_UNAVAILABLE
     )
 
 
@@ -61,8 +71,8 @@ class DisputeGraphApi(APIView):
         dispute = get_object_or_404(Dispute, pk=pk)
         try:
             body = dispute_graph_svg(dispute_picture(dispute))
-        except GraphvizMissing as error:
-            raise ProgramMissing() from error
+        except GraphvizMissing:
+            return program_missing()
         return svg_response(request, body)
 
 

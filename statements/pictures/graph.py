@@ -27,7 +27,9 @@ class GraphvizMissing(RuntimeError):
 
 def _wrap(text: str, width: int = 28) -> str:
     return "\n".join(
-        line for part in text.split("\n") for line in (textwrap.wrap(part, width) or [""])
+        line
+        for part in text.split("\n")
+        for line in (textwrap.wrap(part, width, break_on_hyphens=False) or [""])
     )
 
 
