@@ -24,6 +24,7 @@ from statements.models import (
     Statement,
     ValueType,
 )
+from statements.selectors.workspace import moment_text
 from statements.services import (
     assertion_clean,
     assertion_delete,
@@ -274,8 +275,16 @@ class RecordAdmin(ForgetsConflictsMixin, HistoryAdmin):
 @admin.register(Statement)
 class StatementAdmin(RecordAdmin):
     record_fields = STATEMENT_FIELDS
-    list_display = ["said_at", "speaker", "quote_excerpt", "source", "assertion_count", "ref"]
-    list_display_links = ["said_at", "quote_excerpt"]
+    list_display = [
+        "said",
+        "speaker",
+        "quote_excerpt",
+        "source_excerpt",
+        "assertion_count",
+        "dispute_count",
+        "ref",
+    ]
+    list_display_links = ["said", "quote_excerpt"]
     list_filter = [
         ("speaker", admin.RelatedOnlyFieldListFilter),
         ("source", admin.RelatedOnlyFieldListFilter),
@@ -289,7 +298,22 @@ class StatementAdmin(RecordAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("speaker", "source")
-        return queryset.annotate(assertion_total=Count("assertions"))
+        return queryset.annotate(
+            assertion_total=Count("assertions", distinct=True),
+            dispute_total=Count("assertions__position__dispute", distinct=True),
+        )
+
+    @admin.display(description="said", ordering="said_at")
+    def said(self, obj: Statement) -> str:
+        return moment_text(obj.said_at, obj.said_at_precision)
+
+    @admin.display(description="source", ordering="source__title")
+    def source_excerpt(self, obj: Statement) -> str:
+        return excerpt(obj.source.title, 8)
+
+    @admin.display(description="disputes", ordering="dispute_total")
+    def dispute_count(self, obj: Statement) -> int:
+        return obj.dispute_total
 
     @admin.display(description="quote")
     def quote_excerpt(self, obj: Statement) -> str:

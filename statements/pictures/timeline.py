@@ -154,8 +154,10 @@ def timeline_svg(picture: TimelinePicture) -> bytes:
             fill="#333333",
         )
 
-    # Labels alternate above and below their lane, so neighbours in time do not overwrite.
-    placed: dict[int, int] = {}
+    # A label that would overwrite its neighbour in time moves to the next free row of its
+    # lane: three above the line, two below.
+    rows = (-11, -22, -33, 19, 30)
+    last_x: dict[tuple[int, int], float] = {}
     for claim in picture.claims:
         x, y = x_of(claim.when), lane_y.get(claim.position, lane_y[lanes[0][0]])
         fill = colour.get(claim.position, "#666666")
@@ -174,11 +176,24 @@ def timeline_svg(picture: TimelinePicture) -> bytes:
             )
         else:
             _el(group, "circle", cx=_num(x), cy=_num(y), r="6", fill=fill, stroke="#ffffff")
-        turn = placed.get(claim.position, 0)
-        placed[claim.position] = turn + 1
-        dy = -11 - 11 * (turn % 2) if turn % 4 < 2 else 19 + 11 * (turn % 2)
-        name = claim.who if len(claim.who) <= 26 else claim.who[:25] + "…"
-        _el(group, "text", name, x=_num(x), y=_num(y + dy), text_anchor="middle", font_size="10")
+        name = claim.who if len(claim.who) <= 24 else claim.who[:23] + "…"
+        row = next(
+            (r for r in range(len(rows)) if x - last_x.get((claim.position, r), -1e9) > 130),
+            None,
+        )
+        if row is None:
+            continue  # the hover title still names it
+        last_x[(claim.position, row)] = x
+        anchor = "end" if x > WIDTH - RIGHT - 60 else "middle"
+        _el(
+            group,
+            "text",
+            name,
+            x=_num(x),
+            y=_num(y + rows[row]),
+            text_anchor=anchor,
+            font_size="10",
+        )
     ET.indent(svg)
     document = ET.tostring(svg, encoding="unicode")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + document + "\n").encode()
