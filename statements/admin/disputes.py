@@ -29,7 +29,7 @@ from statements.admin.filters import (
     TimeRangeFilter,
 )
 from statements.admin.history import DerivedHistoryAdmin
-from statements.models import Conflict, Dispute, PairClass, Position, Verdict
+from statements.models import Conflict, ConflictKind, Dispute, PairClass, Position, Verdict
 from statements.selectors.workspace import (
     dispute_cards,
     dispute_home,
@@ -44,6 +44,7 @@ from statements.services import dispute_review
 
 WORKSPACE_CSS = {"all": ["statements/workspace.css"]}
 PAIR_CLASS_LABELS = dict(PairClass.choices)
+RULE_LABELS = dict(ConflictKind.choices)
 
 
 class DerivedAdmin(DerivedHistoryAdmin):
@@ -74,12 +75,14 @@ class ConflictAdmin(DerivedAdmin):
         "score",
         "status",
         "explanation",
-        "reasons",
-        "supporter_pairs",
         "detected_at",
         "retracted_at",
     ]
     fields = readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        # Nothing on a conflict is edited (verdicts go to its dispute): a page to read.
+        return False
 
     def get_queryset(self, request):
         related = [f"position_{side}__{path}" for side in "ab" for path in _POSITION_JOINS]
@@ -87,7 +90,9 @@ class ConflictAdmin(DerivedAdmin):
 
     @admin.display(description="rules")
     def rule_names(self, obj: Conflict) -> str:
-        return ", ".join(obj.rule_list)
+        # The raw reasons and supporter pairs hold slugs and ids for clients; curators read
+        # the rules' names here and the explanation below.
+        return ", ".join(RULE_LABELS.get(rule, rule) for rule in obj.rule_list)
 
     @admin.display(description="pair classes")
     def pair_class_names(self, obj: Conflict) -> str:
@@ -287,7 +292,10 @@ class DisputeAdmin(DerivedAdmin):
         ]
         return {
             "cards": dispute_cards(dispute),
-            "conflicts": list(dispute_live_conflicts(dispute)),
+            "conflicts": [
+                (conflict, ", ".join(RULE_LABELS.get(r, r) for r in conflict.rule_list))
+                for conflict in dispute_live_conflicts(dispute)
+            ],
             "verdicts": dispute_verdicts(dispute),
             "pair_class_text": pair_class_words(
                 [tag for tag in dispute.pair_classes.split(",") if tag]

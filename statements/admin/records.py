@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
+from django.urls import reverse
 from django.utils.html import format_html
 
 from statements.admin.common import excerpt
@@ -160,16 +161,36 @@ class AssertionAdmin(ForgetsConflictsMixin, HistoryAdmin):
     """Assertions on their own, to search across the record and to see their history."""
 
     form = AssertionForm
-    list_display = ["__str__", "predicate", "subject", "polarity", "owner", "valid_from"]
+    list_display = ["__str__", "certainty", "owner", "dispute"]
     list_filter = ["predicate", "polarity", "certainty"]
-    search_fields = ["subject__name", "statement__quote", "evidence__title", "predicate__slug"]
+    search_fields = ["subject__name", "statement__quote", "evidence__title", "predicate__name"]
     autocomplete_fields = ["statement", "evidence", "predicate", "subject", "object"]
-    list_select_related = ["predicate", "subject", "object", "statement__speaker", "evidence"]
+    list_select_related = [
+        "predicate",
+        "subject",
+        "object",
+        "statement__speaker",
+        "evidence",
+        "position__dispute",
+    ]
     fields = ["statement", "evidence", *ASSERTION_FIELDS]
+
+    class Media:
+        css = {"all": ["statements/workspace.css"]}
 
     @admin.display(description="from")
     def owner(self, obj: Assertion) -> str:
-        return str(obj.statement or obj.evidence)
+        if obj.statement_id:
+            return f"{obj.statement.speaker}: {excerpt(obj.statement.quote, 10)}"
+        return f"{obj.evidence} (evidence)"
+
+    @admin.display(description="dispute")
+    def dispute(self, obj: Assertion) -> str:
+        dispute = obj.position.dispute
+        if dispute is None:
+            return "—"
+        link = reverse("admin:statements_dispute_change", args=[dispute.pk])
+        return format_html('<a href="{}">{}</a>', link, dispute.title)
 
     def save_model(self, request, obj, form, change):
         # The form checked the value with assertion_clean; the service finds its position.
