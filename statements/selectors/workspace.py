@@ -30,7 +30,8 @@ def _positions_with_counts() -> QuerySet[Position]:
         .annotate(
             supporter_total=Count("supporters", distinct=True),
             evidence_total=Count("supporters__evidence", distinct=True),
-            best_grade=Min(grade),
+            # Concat reads a statement supporter's missing grade as "", the smallest of all.
+            best_grade=Min(grade, filter=Q(supporters__evidence__isnull=False)),
         )
         .order_by("id")
     )
@@ -197,29 +198,35 @@ def dispute_live_conflicts(dispute: Dispute) -> QuerySet[Conflict]:
 
 def dispute_verdicts(dispute: Dispute) -> list[VerdictEntry]:
     """Return the verdicts given on the dispute, newest first, from its edit history."""
-    records = (
+    # Every re-check may write a history row; one verdict is the first row of its reviewed_at.
+    firsts = (
         dispute.history.exclude(reviewed_at__isnull=True)
+        .values("reviewed_at")
+        .annotate(first=Min("history_id"))
+        .values("first")
+    )
+    records = (
+        dispute.history.filter(history_id__in=firsts)
         .select_related("reviewed_by")
         .order_by("reviewed_at", "history_id")
     )
     held = Position.objects.filter(dispute=dispute).select_related(*POSITION_JOINS)
     positions = {position.pk: position for position in held}
-    entries: list[VerdictEntry] = []
-    seen = set()
-    for record in records:
-        if record.reviewed_at in seen:
-            continue
-        seen.add(record.reviewed_at)
-        position = positions.get(record.verdict_position_id)
-        entries.append(
-            VerdictEntry(
-                when=record.reviewed_at,
-                who=record.reviewed_by.get_username() if record.reviewed_by else "a deleted user",
-                verdict=dict(Dispute._meta.get_field("verdict").choices).get(record.verdict, ""),
-                position=position_text(position) if position else "",
-                note=record.verdict_note,
-            )
+    verdicts = dict(Dispute._meta.get_field("verdict").choices)
+    entries = [
+        VerdictEntry(
+            when=record.reviewed_at,
+            who=record.reviewed_by.get_username() if record.reviewed_by else "a deleted user",
+            verdict=verdicts.get(record.verdict, ""),
+            position=(
+                position_text(positions[record.verdict_position_id])
+                if record.verdict_position_id in positions
+                else ""
+            ),
+            note=record.verdict_note,
         )
+        for record in records
+    ]
     return entries[::-1]
 
 

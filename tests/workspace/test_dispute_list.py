@@ -24,6 +24,8 @@ def test_a_row_names_the_question_its_positions_speakers_and_pair_classes(
     # Positions in a few words, with their supporter counts and strongest grade.
     assert "facility status: non-functioning</b> <span>5 supporters" in page
     assert "facility status: operational</b> <span>1 supporter, B2" in page
+    # A position held by statements and evidence is graded by its evidence.
+    assert "<b>Amstor shopping mall</b> <span>3 supporters, B2" in page
     assert "Igor Konashenkov" in page
     assert "cross-speaker, against evidence" in page
     # Names, never ids: no raw predicate slug in the rows.
