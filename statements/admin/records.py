@@ -258,9 +258,8 @@ class RecordAdmin(ForgetsConflictsMixin, HistoryAdmin):
             obj.created_by = record.created_by
             obj._state.adding = False
             obj._state.db = record._state.db
-        self.message_user(
-            request, format_html("{}: {}", obj, disputes_outcome(obj, before)), messages.INFO
-        )
+        # Django's own message names the record; this one says what it did to the disputes.
+        self.message_user(request, disputes_outcome(obj, before), messages.INFO)
 
     @admin.display(description="disputes")
     def disputes(self, obj) -> str:

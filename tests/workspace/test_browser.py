@@ -173,7 +173,7 @@ def test_a_contradicting_statement_added_in_the_admin_joins_the_dispute(live_ser
     shoot(page, "statement-add")
     page.click("input[name=_save]")
     message = page.locator(".messagelist li", has_text="dispute")
-    assert "joined 1 dispute" in message.inner_text()
+    assert "joined 1 dispute" in message.inner_text().lower()
     assert record.title in message.inner_text()
     shoot(page, "statement-saved")
     message.locator("a").click()
