@@ -2,9 +2,11 @@
 the verdict form in the state it was saved in, and the verdicts given so far."""
 
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from statements.models import Conflict, Dispute
-from statements.services import dispute_review
+from statements.models import Assertion, Conflict, Dispute
+from statements.services import dispute_review, statement_create
 from tests.workspace.conftest import admin_url
 
 
@@ -79,3 +81,28 @@ def test_history_names_no_one_sensibly_for_loaders_and_deleted_users(curator_cli
     page = curator_client.get(admin_url("dispute", "history", mall_dispute.pk)).content.decode()
     assert "pk=None" not in page and "Deleted user" not in page
     assert "no signed-in user" in page
+
+
+def test_the_page_costs_the_same_queries_however_many_repeat_a_claim(curator_client, mall_dispute):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            page_of(curator_client, mall_dispute)
+        return len(captured)
+
+    before = queries()
+    held = Assertion.objects.filter(position__dispute=mall_dispute, statement__isnull=False)
+    original = held.select_related("statement").first()
+    claim = {name: getattr(original, name) for name in Assertion.CLAIM_FIELDS}
+    claim["value"] = original.value
+    for name in ("object", "choice", "number", "number_high", "boolean"):
+        claim.pop(name)
+    for index in range(5):
+        statement_create(
+            speaker=original.statement.speaker,
+            source=original.statement.source,
+            said_at=original.statement.said_at,
+            quote=f"Repeated {index}.",
+            assertions=[claim],
+        )
+    assert mall_dispute.positions.count() == 4
+    assert queries() == before
