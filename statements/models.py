@@ -255,7 +255,8 @@ class Predicate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.slug
+        # Curators read names; the slug is the key seeds and clients use.
+        return self.name
 
 
 class ConditionOperator(models.TextChoices):

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from statements.api import exports, views
 from statements.api.imports import ClaimReviewImportApi
+from statements.api.pictures import DisputeGraphApi, TimelineApi
 from statements.api.rechecks import RecheckViewSet
 
 router = DefaultRouter()
@@ -28,6 +29,8 @@ urlpatterns = [
     path("exports/evidence/", exports.EvidenceExportApi.as_view(), name="export-evidence"),
     path("exports/conflicts/", exports.ConflictExportApi.as_view(), name="export-conflicts"),
     path("exports/disputes/", exports.DisputeExportApi.as_view(), name="export-disputes"),
+    path("disputes/<int:pk>/graph/", DisputeGraphApi.as_view(), name="dispute-graph-svg"),
+    path("timeline/", TimelineApi.as_view(), name="timeline-svg"),
     *router.urls,
     re_path(r"^.*$", views.NotFoundApi.as_view(), name="not-found"),
 ]
