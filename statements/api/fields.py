@@ -162,3 +162,38 @@ class ScalarField(serializers.Field):
 
     def to_representation(self, value):
         return value
+
+
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True, "maxLength": 1000})
+class OptionalURLField(serializers.URLField):
+    """A URL, or null when there is none (stored blank): never ``""``, which is no URL."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 1000)
+        super().__init__(**kwargs)
+
+    def validate_empty_values(self, data):
+        is_empty, value = super().validate_empty_values(data)
+        return (is_empty, "") if is_empty and value is None else (is_empty, value)
+
+    def to_representation(self, value):
+        return value or None
+
+
+class StringOnlyMixin:
+    """Refuse a number where text is due: DRF's CharField would store ``0`` as ``"0"``."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class CharField(StringOnlyMixin, serializers.CharField):
+    pass
+
+
+class SlugField(StringOnlyMixin, serializers.SlugField):
+    pass

@@ -6,10 +6,12 @@ from django.utils.text import Truncator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from statements.api import fields
 from statements.api.fields import (
     VALUE_SCHEMA,
     BoundedListField,
     DateTimeField,
+    OptionalURLField,
     ScalarField,
     SlugRefField,
 )
@@ -58,6 +60,8 @@ class EntityRefSerializer(serializers.ModelSerializer):
 
 
 class SourceRefSerializer(serializers.ModelSerializer):
+    url = OptionalURLField(read_only=True)
+
     class Meta:
         model = Source
         fields = ["slug", "title", "url", "publisher", "published_on"]
@@ -94,7 +98,7 @@ class EntitySerializer(ImmutableSlugMixin, StrictInputMixin, serializers.ModelSe
         help_text="Slugs of the categories (entities of kind category) this entity belongs to.",
     )
     aliases = BoundedListField(
-        child=serializers.CharField(max_length=200), required=False, max_length=100
+        child=fields.CharField(max_length=200), required=False, max_length=100
     )
 
     class Meta:
@@ -103,6 +107,8 @@ class EntitySerializer(ImmutableSlugMixin, StrictInputMixin, serializers.ModelSe
 
 
 class SourceSerializer(ImmutableSlugMixin, StrictInputMixin, serializers.ModelSerializer):
+    url = OptionalURLField()
+
     class Meta:
         model = Source
         fields = ["id", "slug", "title", "url", "publisher", "published_on"]
@@ -110,7 +116,7 @@ class SourceSerializer(ImmutableSlugMixin, StrictInputMixin, serializers.ModelSe
 
 class PredicateSerializer(ImmutableSlugMixin, StrictInputMixin, serializers.ModelSerializer):
     choices = BoundedListField(
-        child=serializers.SlugField(max_length=100), required=False, max_length=100
+        child=fields.SlugField(max_length=100), required=False, max_length=100
     )
     subject_kinds = BoundedListField(
         child=serializers.ChoiceField(choices=EntityKind.choices),
@@ -220,6 +226,7 @@ class EvidenceSummarySerializer(serializers.ModelSerializer):
     source = SourceRefSerializer(read_only=True)
     place = EntityRefSerializer(read_only=True, allow_null=True)
     grade = serializers.CharField(read_only=True, help_text="Admiralty code, e.g. B2.")
+    media_url = OptionalURLField(read_only=True)
 
     class Meta:
         model = Evidence
@@ -310,7 +317,7 @@ class AssertionInputSerializer(StrictInputMixin, serializers.Serializer):
         choices=TimePrecision.choices, default=TimePrecision.DAY
     )
     certainty = serializers.ChoiceField(choices=Certainty.choices, default=Certainty.ASSERTED)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = fields.CharField(required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
         predicate = attrs["predicate"]
@@ -363,6 +370,7 @@ class EvidenceInputSerializer(StrictInputMixin, serializers.ModelSerializer):
 
     source = SlugRefField(queryset=Source.objects.all())
     place = SlugRefField(queryset=Entity.objects.all(), allow_null=True, required=False)
+    media_url = OptionalURLField()
     assertions = AssertionInputSerializer(many=True, required=False, max_length=MAX_ASSERTIONS)
 
     class Meta:
@@ -392,7 +400,7 @@ class DraftStatementSerializer(StrictInputMixin, serializers.Serializer):
     source = SlugRefField(queryset=Source.objects.all(), required=False, allow_null=True)
     said_at = DateTimeField()
     # Every conflict's explanation repeats the quote: bounded, so is the response.
-    quote = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    quote = fields.CharField(required=False, allow_blank=True, default="", max_length=2000)
     assertions = AssertionInputSerializer(
         many=True, allow_empty=False, max_length=settings.CONTRADICT_CHECK_MAX_ASSERTIONS
     )
@@ -641,7 +649,7 @@ class DisputeReviewInputSerializer(StrictInputMixin, serializers.Serializer):
         min_value=1,
         help_text="With supported: the id of the position the record supports.",
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    note = fields.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
 class DraftFindingSerializer(serializers.Serializer):

@@ -23,5 +23,6 @@ router.register("rechecks", RecheckViewSet, basename="recheck")
 urlpatterns = [
     path("check/", views.CheckApi.as_view(), name="check"),
     *router.urls,
-    re_path(r"^.*$", views.NotFoundApi.as_view(), name="not-found"),
+    # ``[\s\S]``, not ``.``: a path with a newline (%0A) must get the JSON 404 too.
+    re_path(r"^[\s\S]*$", views.NotFoundApi.as_view(), name="not-found"),
 ]
