@@ -107,6 +107,29 @@ def _strict_bodies(result: dict) -> None:
             component["additionalProperties"] = False
 
 
+def _named_enums(result: dict) -> None:
+    """Point a query parameter's inline enum at the component with the same values.
+
+    drf-spectacular names the enums of bodies (ENUM_NAME_OVERRIDES) but writes the filters'
+    inline, so a generated client gets ``DisputesListPairClass`` beside ``PairClassEnum``.
+    """
+    schemas = result.get("components", {}).get("schemas", {})
+    named = {
+        frozenset(component["enum"]): name
+        for name, component in schemas.items()
+        if name.endswith("Enum") and "enum" in component and None not in component["enum"]
+    }
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                holder = schema["items"] if schema.get("type") == "array" else schema
+                name = named.get(frozenset(holder.get("enum", ())))
+                if name:
+                    holder.clear()
+                    holder["$ref"] = f"#/components/schemas/{name}"
+
+
 def postprocess_contract(result, generator, request, public):
     """Add the statuses and headers the server sends that no view declares."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
@@ -156,4 +179,5 @@ def postprocess_contract(result, generator, request, public):
     for name in [n for n in schemas if n.endswith("ValidationError")]:
         del schemas[name]
     _strict_bodies(result)
+    _named_enums(result)
     return result

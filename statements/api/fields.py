@@ -197,3 +197,29 @@ class CharField(StringOnlyMixin, serializers.CharField):
 
 class SlugField(StringOnlyMixin, serializers.SlugField):
     pass
+
+
+class JsonTypeMixin:
+    """Take only the JSON type the schema declares: DRF would read ``"5"`` or ``false`` as 5 or
+    0.0, so a client's wrong type would be stored instead of named."""
+
+    json_types: tuple[type, ...] = ()
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) != (bool in self.json_types) or not isinstance(
+            data, self.json_types
+        ):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class FloatField(JsonTypeMixin, serializers.FloatField):
+    json_types = (int, float)
+
+
+class IntegerField(JsonTypeMixin, serializers.IntegerField):
+    json_types = (int,)
+
+
+class BooleanField(JsonTypeMixin, serializers.BooleanField):
+    json_types = (bool,)

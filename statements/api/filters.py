@@ -45,6 +45,7 @@ def strict_bool(request, name: str) -> bool:
     return raw == "true"
 
 
+@extend_schema_field(OpenApiTypes.BOOL)
 class StrictBooleanFilter(django_filters.ChoiceFilter):
     """``true`` or ``false``; anything else is a 400 (django-filter's own ignores it)."""
 
@@ -58,6 +59,7 @@ class StrictBooleanFilter(django_filters.ChoiceFilter):
         return super().filter(qs, value == "true")
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
     """A record id: a whole number from 1 (``1.5`` or ``-3`` is a 400)."""
 

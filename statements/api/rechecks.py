@@ -30,7 +30,7 @@ class RecheckSerializer(serializers.ModelSerializer):
 
 
 class RecheckStartSerializer(StrictInputMixin, serializers.Serializer):
-    shards = serializers.IntegerField(
+    shards = fields.IntegerField(
         required=False, min_value=1, max_value=1024, help_text="Subject-range shards."
     )
     reason = fields.CharField(required=False, allow_blank=True, max_length=300)

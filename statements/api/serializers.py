@@ -128,8 +128,8 @@ class PredicateSerializer(ImmutableSlugMixin, StrictInputMixin, serializers.Mode
         required=False,
         max_length=len(EntityKind.choices),
     )
-    tolerance = serializers.FloatField(min_value=0, required=False)
-    about_tolerance = serializers.FloatField(min_value=0, required=False)
+    tolerance = fields.FloatField(min_value=0, required=False)
+    about_tolerance = fields.FloatField(min_value=0, required=False)
 
     class Meta:
         model = Predicate
@@ -295,7 +295,7 @@ class EvidenceSerializer(EvidenceSummarySerializer):
 class AssertionInputSerializer(StrictInputMixin, serializers.Serializer):
     """One assertion as a client writes it: slugs for the predicate and entities."""
 
-    id = serializers.IntegerField(
+    id = fields.IntegerField(
         required=False,
         min_value=1,
         max_value=2**63 - 1,
@@ -642,7 +642,7 @@ class DisputeReviewInputSerializer(StrictInputMixin, serializers.Serializer):
         help_text="supported: the record supports `position`; unresolved: a real contradiction, "
         "undecided; not_a_contradiction: flagged wrongly.",
     )
-    position = serializers.IntegerField(
+    position = fields.IntegerField(
         required=False,
         allow_null=True,
         default=None,

@@ -35,6 +35,9 @@ class GuardedModelFieldsMixin:
         models.CharField: fields.CharField,
         models.TextField: fields.CharField,
         models.SlugField: fields.SlugField,
+        models.FloatField: fields.FloatField,
+        models.IntegerField: fields.IntegerField,
+        models.BooleanField: fields.BooleanField,
     }
 
 

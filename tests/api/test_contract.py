@@ -115,3 +115,23 @@ def test_an_empty_filter_is_read_as_no_filter(schema, seeded, api_client):
     assert response.json()["count"] == api_client.get("/api/conflicts/").json()["count"]
     parameters = schema["paths"]["/api/conflicts/"]["get"]["parameters"]
     assert all(p["allowEmptyValue"] for p in parameters if p["in"] == "query")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("tolerance", False), ("tolerance", "0.5"), ("single_valued", 1)]
+)
+def test_a_value_of_the_wrong_json_type_is_refused_not_converted(
+    seeded, curator_api_client, field, value
+):
+    response = curator_api_client.patch(
+        "/api/predicates/facility_status/", {field: value}, format="json"
+    )
+    assert response.status_code == 400
+    assert error_attrs(response) == {field: "invalid"}
+
+
+def test_query_enums_are_the_named_components(schema):
+    parameters = {p["name"]: p for p in schema["paths"]["/api/disputes/"]["get"]["parameters"]}
+    assert parameters["pair_class"]["schema"] == {"$ref": "#/components/schemas/PairClassEnum"}
+    assert parameters["speaker_side"]["schema"]["type"] == "boolean"
+    assert parameters["statement"]["schema"]["type"] == "integer"
