@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS, ManyRelatedField
@@ -223,3 +224,16 @@ class IntegerField(JsonTypeMixin, serializers.IntegerField):
 
 class BooleanField(JsonTypeMixin, serializers.BooleanField):
     json_types = (bool,)
+
+
+@extend_schema_field({"type": "string", "format": "uri-reference", "readOnly": True})
+class LinkField(serializers.Field):
+    """The record's own URL in the API (a path, so it holds behind any host or proxy)."""
+
+    def __init__(self, basename: str, lookup: str = "pk", **kwargs):
+        self.basename, self.lookup = basename, lookup
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        key = "slug" if self.lookup == "slug" else "pk"
+        return reverse(f"{self.basename}-detail", kwargs={key: getattr(value, self.lookup)})

@@ -11,6 +11,7 @@ from statements.api.fields import (
     VALUE_SCHEMA,
     BoundedListField,
     DateTimeField,
+    LinkField,
     OptionalURLField,
     ScalarField,
     SlugRefField,
@@ -89,6 +90,7 @@ class ImmutableSlugMixin:
 
 
 class EntitySerializer(ImmutableSlugMixin, StrictInputMixin, serializers.ModelSerializer):
+    url = LinkField("entity", "slug")
     part_of = SlugRefField(queryset=Entity.objects.all(), allow_null=True, required=False)
     categories = SlugRefField(
         many=True,
@@ -103,18 +105,32 @@ class EntitySerializer(ImmutableSlugMixin, StrictInputMixin, serializers.ModelSe
 
     class Meta:
         model = Entity
-        fields = ["id", "slug", "name", "aliases", "kind", "description", "part_of", "categories"]
+        fields = [
+            "id",
+            "url",
+            "slug",
+            "name",
+            "aliases",
+            "kind",
+            "description",
+            "part_of",
+            "categories",
+        ]
 
 
 class SourceSerializer(ImmutableSlugMixin, StrictInputMixin, serializers.ModelSerializer):
+    link = LinkField(
+        "source", "slug", help_text="This record in the API (url is the source's own)."
+    )
     url = OptionalURLField()
 
     class Meta:
         model = Source
-        fields = ["id", "slug", "title", "url", "publisher", "published_on"]
+        fields = ["id", "link", "slug", "title", "url", "publisher", "published_on"]
 
 
 class PredicateSerializer(ImmutableSlugMixin, StrictInputMixin, serializers.ModelSerializer):
+    url = LinkField("predicate", "slug")
     choices = BoundedListField(
         child=fields.SlugField(max_length=100), required=False, max_length=100
     )
@@ -135,6 +151,7 @@ class PredicateSerializer(ImmutableSlugMixin, StrictInputMixin, serializers.Mode
         model = Predicate
         fields = [
             "id",
+            "url",
             "slug",
             "name",
             "description",
@@ -149,6 +166,7 @@ class PredicateSerializer(ImmutableSlugMixin, StrictInputMixin, serializers.Mode
 
 
 class ExclusionRuleSerializer(ImmutableSlugMixin, StrictInputMixin, serializers.ModelSerializer):
+    url = LinkField("exclusion-rule", "slug")
     left_predicate = SlugRefField(queryset=Predicate.objects.all())
     right_predicate = SlugRefField(queryset=Predicate.objects.all())
     left_value = ScalarField(allow_null=True, required=False)
@@ -158,6 +176,7 @@ class ExclusionRuleSerializer(ImmutableSlugMixin, StrictInputMixin, serializers.
         model = ExclusionRule
         fields = [
             "id",
+            "url",
             "slug",
             "description",
             "left_predicate",
@@ -182,6 +201,7 @@ class ValueMixin:
 
 
 class AssertionSerializer(ValueMixin, serializers.ModelSerializer):
+    url = LinkField("assertion")
     predicate = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     position = serializers.IntegerField(source="position_id", read_only=True)
     subject = EntityRefSerializer(read_only=True)
@@ -195,6 +215,7 @@ class AssertionSerializer(ValueMixin, serializers.ModelSerializer):
         model = Assertion
         fields = [
             "id",
+            "url",
             "predicate",
             "subject",
             "object",
@@ -213,16 +234,18 @@ class AssertionSerializer(ValueMixin, serializers.ModelSerializer):
 
 
 class StatementSummarySerializer(serializers.ModelSerializer):
+    url = LinkField("statement")
     speaker = EntityRefSerializer(read_only=True)
     source = SourceRefSerializer(read_only=True)
 
     class Meta:
         model = Statement
-        fields = ["id", "ref", "speaker", "source", "said_at", "said_at_precision", "quote"]
+        fields = ["id", "url", "ref", "speaker", "source", "said_at", "said_at_precision", "quote"]
         read_only_fields = fields
 
 
 class EvidenceSummarySerializer(serializers.ModelSerializer):
+    url = LinkField("evidence")
     source = SourceRefSerializer(read_only=True)
     place = EntityRefSerializer(read_only=True, allow_null=True)
     grade = serializers.CharField(read_only=True, help_text="Admiralty code, e.g. B2.")
@@ -232,6 +255,7 @@ class EvidenceSummarySerializer(serializers.ModelSerializer):
         model = Evidence
         fields = [
             "id",
+            "url",
             "ref",
             "kind",
             "title",
@@ -364,6 +388,10 @@ class StatementInputSerializer(StrictInputMixin, serializers.ModelSerializer):
         # Uniqueness of ``ref`` is checked by the service, which names the field.
         extra_kwargs = {"ref": {"validators": []}}
 
+    def validate_ref(self, value):
+        # A blank ref is no ref: stored as null, so two records without one do not collide.
+        return value or None
+
 
 class EvidenceInputSerializer(StrictInputMixin, serializers.ModelSerializer):
     """An evidence item as a client writes it, with all its assertions (PUT replaces them)."""
@@ -391,6 +419,9 @@ class EvidenceInputSerializer(StrictInputMixin, serializers.ModelSerializer):
             "assertions",
         ]
         extra_kwargs = {"ref": {"validators": []}}
+
+    def validate_ref(self, value):
+        return value or None
 
 
 class DraftStatementSerializer(StrictInputMixin, serializers.Serializer):
@@ -420,6 +451,7 @@ QUOTE_EXCERPT = 280
 class PositionSerializer(ValueMixin, serializers.ModelSerializer):
     """A claim and how many supporters hold it."""
 
+    url = LinkField("position")
     predicate = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     subject = EntityRefSerializer(read_only=True)
     object = EntityRefSerializer(read_only=True, allow_null=True)
@@ -434,6 +466,7 @@ class PositionSerializer(ValueMixin, serializers.ModelSerializer):
         model = Position
         fields = [
             "id",
+            "url",
             "text",
             "predicate",
             "subject",
@@ -458,13 +491,23 @@ class PositionSerializer(ValueMixin, serializers.ModelSerializer):
 
 
 class SupporterStatementSerializer(serializers.ModelSerializer):
+    url = LinkField("statement")
     speaker = EntityRefSerializer(read_only=True)
     source = SourceRefSerializer(read_only=True)
     quote_excerpt = serializers.SerializerMethodField()
 
     class Meta:
         model = Statement
-        fields = ["id", "ref", "speaker", "source", "said_at", "said_at_precision", "quote_excerpt"]
+        fields = [
+            "id",
+            "url",
+            "ref",
+            "speaker",
+            "source",
+            "said_at",
+            "said_at_precision",
+            "quote_excerpt",
+        ]
         read_only_fields = fields
 
     def get_quote_excerpt(self, statement) -> str:
@@ -488,6 +531,7 @@ class SupporterSerializer(serializers.ModelSerializer):
 class ConflictSerializer(serializers.ModelSerializer):
     """Two positions that cannot both be true, every rule that sees it, and who holds each."""
 
+    url = LinkField("conflict")
     rules = serializers.ListField(source="rule_list", child=serializers.CharField(), read_only=True)
     pair_classes = serializers.ListField(
         source="pair_class_list",
@@ -513,6 +557,7 @@ class ConflictSerializer(serializers.ModelSerializer):
         model = Conflict
         fields = [
             "id",
+            "url",
             "rules",
             "status",
             "score",
@@ -574,6 +619,7 @@ class DisputePositionSerializer(PositionSerializer):
 class DisputeSerializer(serializers.ModelSerializer):
     """A disputed question: its positions, who holds each, and the curator's verdict."""
 
+    url = LinkField("dispute")
     rules = serializers.SerializerMethodField()
     pair_classes = serializers.SerializerMethodField()
     positions = DisputePositionSerializer(many=True, read_only=True)
@@ -583,6 +629,7 @@ class DisputeSerializer(serializers.ModelSerializer):
         model = Dispute
         fields = [
             "id",
+            "url",
             "title",
             "status",
             "score",

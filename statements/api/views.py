@@ -9,6 +9,7 @@ from dataclasses import asdict
 from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -92,7 +93,14 @@ class ConditionalMixin:
         """Return ``instance`` as read back (fresh joins), with its new ETag."""
         instance = self.get_queryset().get(pk=instance.pk)
         data = self.get_output_serializer(instance).data
-        return Response(data, status=status_code, headers={"ETag": etag_for(data)})
+        headers = {"ETag": etag_for(data)}
+        if status_code == status.HTTP_201_CREATED:
+            key = self.lookup_url_kwarg or self.lookup_field
+            path = reverse(
+                f"{self.basename}-detail", kwargs={key: getattr(instance, self.lookup_field)}
+            )
+            headers["Location"] = self.request.build_absolute_uri(path)
+        return Response(data, status=status_code, headers=headers)
 
     def retrieve(self, request, *args, **kwargs):
         data = self.get_output_serializer(self.get_object()).data

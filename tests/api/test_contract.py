@@ -135,3 +135,19 @@ def test_query_enums_are_the_named_components(schema):
     assert parameters["pair_class"]["schema"] == {"$ref": "#/components/schemas/PairClassEnum"}
     assert parameters["speaker_side"]["schema"]["type"] == "boolean"
     assert parameters["statement"]["schema"]["type"] == "integer"
+
+
+def test_a_blank_ref_is_stored_as_none_so_two_records_without_one_coexist(
+    seeded, curator_api_client
+):
+    first = curator_api_client.post("/api/statements/", statement_payload(ref=""), format="json")
+    second = curator_api_client.post("/api/statements/", statement_payload(ref=""), format="json")
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert first.json()["ref"] is None
+
+
+def test_a_create_answers_with_the_new_records_location(seeded, curator_api_client):
+    response = curator_api_client.post("/api/statements/", statement_payload(), format="json")
+    assert response.status_code == 201
+    assert response["Location"] == f"http://testserver{response.json()['url']}"
+    assert curator_api_client.get(response["Location"]).json()["id"] == response.json()["id"]
