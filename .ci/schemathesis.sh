@@ -29,7 +29,7 @@ trap 'kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; rm -rf "$WORK"' EX
   --phases examples,coverage,fuzzing \
   --checks all \
   --max-time "$MAX_TIME" \
-  --workers 2 \
+  --workers 1 \
   --header "Authorization: Token $TOKEN" \
   --seed 1 \
   "$@"
