@@ -85,6 +85,12 @@ class SlugRefField(serializers.SlugRelatedField):
         list_kwargs.update((key, kwargs[key]) for key in kwargs if key in MANY_RELATION_KWARGS)
         return BoundedManyRelatedField(**list_kwargs)
 
+    def run_validation(self, data=serializers.empty):
+        # DRF reads "" as null on a nullable reference; "" names no record: say so.
+        if data == "":
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().run_validation(data)
+
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("not_a_slug")

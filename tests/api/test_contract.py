@@ -151,3 +151,11 @@ def test_a_create_answers_with_the_new_records_location(seeded, curator_api_clie
     assert response.status_code == 201
     assert response["Location"] == f"http://testserver{response.json()['url']}"
     assert curator_api_client.get(response["Location"]).json()["id"] == response.json()["id"]
+
+
+def test_an_empty_reference_is_refused_not_read_as_null(seeded, curator_api_client):
+    response = curator_api_client.post(
+        "/api/entities/", {"slug": "x", "name": "X", "kind": "event", "part_of": ""}, format="json"
+    )
+    assert response.status_code == 400
+    assert error_attrs(response) == {"part_of": "does_not_exist"}
