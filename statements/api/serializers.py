@@ -490,6 +490,14 @@ class PositionSerializer(ValueMixin, serializers.ModelSerializer):
         return total if total is not None else position.supporters.count()
 
 
+class PositionRowSerializer(PositionSerializer):
+    """A position as a list row shows it: the claim in words, its value and supporters."""
+
+    class Meta(PositionSerializer.Meta):
+        fields = ["id", "url", "text", "value", "polarity", "supporter_count"]
+        read_only_fields = fields
+
+
 class SupporterStatementSerializer(serializers.ModelSerializer):
     url = LinkField("statement")
     speaker = EntityRefSerializer(read_only=True)
@@ -583,6 +591,28 @@ class ConflictSerializer(serializers.ModelSerializer):
         return super().to_representation(instance)
 
 
+class ConflictRowSerializer(ConflictSerializer):
+    """A conflict as a list row shows it, with links; explanation and reasons at its url."""
+
+    position_a = PositionRowSerializer(read_only=True)
+    position_b = PositionRowSerializer(read_only=True)
+
+    class Meta(ConflictSerializer.Meta):
+        fields = [
+            "id",
+            "url",
+            "rules",
+            "status",
+            "score",
+            "pair_classes",
+            "position_a",
+            "position_b",
+            "dispute",
+            "detected_at",
+        ]
+        read_only_fields = fields
+
+
 class VerdictSerializer(serializers.Serializer):
     verdict = serializers.ChoiceField(choices=Verdict.choices, read_only=True)
     position = serializers.IntegerField(
@@ -616,13 +646,21 @@ class DisputePositionSerializer(PositionSerializer):
         return min(grades, key=grade_order) if grades else None
 
 
+class DisputePositionRowSerializer(DisputePositionSerializer):
+    """A position in a dispute row: the claim in words, who holds it, its best grade."""
+
+    class Meta(DisputePositionSerializer.Meta):
+        fields = [*PositionRowSerializer.Meta.fields, "speakers", "strongest_grade"]
+        read_only_fields = fields
+
+
 class DisputeSerializer(serializers.ModelSerializer):
     """A disputed question: its positions, who holds each, and the curator's verdict."""
 
     url = LinkField("dispute")
     rules = serializers.SerializerMethodField()
     pair_classes = serializers.SerializerMethodField()
-    positions = DisputePositionSerializer(many=True, read_only=True)
+    positions = DisputePositionRowSerializer(many=True, read_only=True)
     review = VerdictSerializer(source="*", read_only=True)
 
     class Meta:
@@ -658,6 +696,7 @@ class DisputeSerializer(serializers.ModelSerializer):
 class DisputeDetailSerializer(DisputeSerializer):
     """A dispute with the conflicts between its positions (the reasons) and their supporters."""
 
+    positions = DisputePositionSerializer(many=True, read_only=True)
     conflicts = serializers.SerializerMethodField()
     supporters = serializers.SerializerMethodField(
         help_text=f"The first {SUPPORTERS_SHOWN} supporters of each position, by position id; "

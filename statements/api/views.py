@@ -62,7 +62,7 @@ CONFLICT_ORDERING_FIELDS = ["score", "detected_at", "updated_at", "id"]
 # A nested ``.../conflicts/`` route lists conflicts: its queryset, filters and schema are theirs.
 CONFLICT_LIST_OPTIONS = {
     "queryset": selectors.conflict_list(),
-    "serializer_class": serializers.ConflictSerializer,
+    "serializer_class": serializers.ConflictRowSerializer,
     "filterset_class": filters.ConflictFilter,
     "filter_backends": [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter],
     "search_fields": CONFLICT_SEARCH_FIELDS,
@@ -158,7 +158,7 @@ class ConflictListMixin:
     def conflicts_response(self, conflicts):
         conflicts = self.filter_queryset(conflicts)
         page = self.paginate_queryset(conflicts)
-        data = serializers.ConflictSerializer(page, many=True).data
+        data = serializers.ConflictRowSerializer(page, many=True).data
         return self.get_paginated_response(data)
 
     def parent(self, model, **lookup):
@@ -198,7 +198,7 @@ class EntityViewSet(ConflictListMixin, RecordViewSet):
                 "side", str, enum=["true", "false"], description="Include its parts' statements."
             ),
         ],
-        responses=serializers.ConflictSerializer(many=True),
+        responses=serializers.ConflictRowSerializer(many=True),
     )
     @action(detail=True, methods=["get"], url_path="conflicts", **CONFLICT_LIST_OPTIONS)
     def conflicts(self, request, slug=None):
@@ -303,7 +303,7 @@ class StatementViewSet(OwnedRecordViewSet):
         summary="Conflicts of a statement",
         description="Conflicts with one of the statement's assertions on either side. Takes the "
         "same filters as /api/conflicts/.",
-        responses=serializers.ConflictSerializer(many=True),
+        responses=serializers.ConflictRowSerializer(many=True),
     )
     @action(detail=True, methods=["get"], url_path="conflicts", **CONFLICT_LIST_OPTIONS)
     def conflicts(self, request, pk=None):
@@ -340,7 +340,7 @@ class EvidenceViewSet(OwnedRecordViewSet):
         summary="Conflicts of an evidence item",
         description="Conflicts with one of the item's assertions on either side. Takes the same "
         "filters as /api/conflicts/.",
-        responses=serializers.ConflictSerializer(many=True),
+        responses=serializers.ConflictRowSerializer(many=True),
     )
     @action(detail=True, methods=["get"], url_path="conflicts", **CONFLICT_LIST_OPTIONS)
     def conflicts(self, request, pk=None):
@@ -407,6 +407,13 @@ class ConflictViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     queryset = selectors.conflict_list()
     serializer_class = serializers.ConflictSerializer
     lookup_value_regex = "[0-9]+"
+
+    def get_serializer_class(self):
+        # A list row carries what a row shows; the explanation and reasons are at its url.
+        if self.action == "list":
+            return serializers.ConflictRowSerializer
+        return self.serializer_class
+
     filterset_class = filters.ConflictFilter
     filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
     search_fields = CONFLICT_SEARCH_FIELDS

@@ -159,3 +159,14 @@ def test_an_empty_reference_is_refused_not_read_as_null(seeded, curator_api_clie
     )
     assert response.status_code == 400
     assert error_attrs(response) == {"part_of": "does_not_exist"}
+
+
+def test_list_rows_are_compact_and_link_to_their_details(seeded, api_client):
+    row = api_client.get("/api/conflicts/").json()["results"][0]
+    assert "explanation" not in row and "reasons" not in row
+    assert set(row["position_a"]) == {"id", "url", "text", "value", "polarity", "supporter_count"}
+    detail = api_client.get(row["url"]).json()
+    assert detail["explanation"] and detail["position_a"]["subject"]["slug"]
+    dispute = api_client.get("/api/disputes/").json()["results"][0]
+    assert "subject" not in dispute["positions"][0]
+    assert api_client.get(dispute["url"]).json()["positions"][0]["subject"]["slug"]

@@ -183,4 +183,5 @@ def test_a_front_end_meets_a_400_a_404_and_a_304_as_declared_types(generated, fr
         client=anonymous, id=dispute_id, if_none_match=read.headers["ETag"]
     )
     assert again.status_code == 304
-    assert again.headers["ETag"] == read.headers["ETag"]
+    # Compressed on the way, the 200's tag is weak (W/): the same tag compared weakly.
+    assert again.headers["ETag"] == read.headers["ETag"].removeprefix("W/")
