@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     extend_schema,
     extend_schema_view,
@@ -57,6 +58,22 @@ IF_NONE_MATCH = OpenApiParameter(
     OpenApiParameter.HEADER,
     description="An ETag you hold: 304 with no body when the record has not changed.",
 )
+# The seed's case, so that the docs' "Try it out" and schemathesis' examples phase meet real data.
+DRAFT_EXAMPLE = {
+    "speaker": "russian-mod",
+    "said_at": "2022-07-01T09:00:00Z",
+    "quote": "The shopping centre was non-functioning.",
+    "assertions": [
+        {
+            "predicate": "facility_status",
+            "subject": "amstor-mall",
+            "value": "non_functioning",
+            "valid_from": "2022-06-27T12:50:00Z",
+            "valid_until": "2022-06-27T12:50:00Z",
+            "time_precision": "hour",
+        }
+    ],
+}
 CONFLICT_SEARCH_FIELDS = ["explanation"]
 CONFLICT_ORDERING_FIELDS = ["score", "detected_at", "updated_at", "id"]
 # A nested ``.../conflicts/`` route lists conflicts: its queryset, filters and schema are theirs.
@@ -507,6 +524,13 @@ class DisputeViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
         request=serializers.DisputeReviewInputSerializer,
         responses=serializers.DisputeDetailSerializer,
         parameters=[IF_MATCH],
+        examples=[
+            OpenApiExample(
+                "Unresolved",
+                value={"verdict": "unresolved", "note": "Both sides have evidence."},
+                request_only=True,
+            )
+        ],
     )
     @action(detail=True, methods=["post"], permission_classes=[IsCurator], filter_backends=[])
     def review(self, request, pk=None):
@@ -547,6 +571,11 @@ class CheckApi(APIView):
         "have their own rate (API_THROTTLE_CHECK).",
         request=serializers.DraftStatementSerializer,
         responses={200: serializers.DraftCheckResultSerializer},
+        examples=[
+            OpenApiExample(
+                "The ministry repeats non-functioning", value=DRAFT_EXAMPLE, request_only=True
+            )
+        ],
     )
     def post(self, request):
         serializer = serializers.DraftStatementSerializer(data=request.data)
