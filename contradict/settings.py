@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Large JSON under /api/ only (statements/api/compression.py says why that is BREACH-safe).
+    "statements.api.compression.ApiJsonGZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -90,6 +92,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several writers (runserver, a check, a test client) wait for the lock instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Take the write lock when a request's transaction begins: a deferred transaction that
+    # reads, then writes, fails at once with "database is locked" (a 500) when another
+    # request holds the lock, whatever the timeout.
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -284,6 +290,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
         "statements.api.schema.postprocess_error_attrs",
+        "statements.api.contract.postprocess_contract",
     ],
 }
 # --- What one POST /api/check/ may cost (anyone may send one): more is a 400 naming the limit.

@@ -6,10 +6,15 @@ The ETag is a hash of the representation the client read, so any change a client
 
 import hashlib
 import json
+import re
 
 from django.core.serializers.json import DjangoJSONEncoder
+from rest_framework.exceptions import ParseError
 
 from statements.api.exceptions import PreconditionFailed
+
+# ``*`` or a list of entity tags (RFC 9110 §13.1.1); the schema declares the same pattern.
+ENTITY_TAGS = re.compile(r'(\*|(W/)?"[\x21\x23-\x7e]*"(\s*,\s*(W/)?"[\x21\x23-\x7e]*")*)')
 
 
 def etag_for(data) -> str:
@@ -18,7 +23,10 @@ def etag_for(data) -> str:
     return '"' + hashlib.sha256(payload.encode()).hexdigest()[:32] + '"'
 
 
-def _tags(header: str) -> list[str]:
+def _tags(header: str, name: str) -> list[str]:
+    if not ENTITY_TAGS.fullmatch(header.strip()):
+        # A header that is not a tag list is a mistake to name, not a tag that never matches.
+        raise ParseError(f'{name} takes * or quoted entity tags ("...").', code="invalid_header")
     # Weak tags compare by their opaque part: a proxy may have weakened ours.
     return [tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()]
 
@@ -31,7 +39,7 @@ def check_if_match(request, current_etag: str) -> None:
     header = request.headers.get("If-Match")
     if header is None:
         return
-    tags = _tags(header)
+    tags = _tags(header, "If-Match")
     if "*" in tags or current_etag in tags:
         return
     raise PreconditionFailed()
@@ -42,5 +50,5 @@ def if_none_match_hit(request, current_etag: str) -> bool:
     header = request.headers.get("If-None-Match")
     if header is None:
         return False
-    tags = _tags(header)
+    tags = _tags(header, "If-None-Match")
     return "*" in tags or current_etag in tags

@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS, ManyRelatedField
@@ -83,6 +84,12 @@ class SlugRefField(serializers.SlugRelatedField):
         list_kwargs = {"child_relation": cls(*args, **kwargs), "max_length": max_length}
         list_kwargs.update((key, kwargs[key]) for key in kwargs if key in MANY_RELATION_KWARGS)
         return BoundedManyRelatedField(**list_kwargs)
+
+    def run_validation(self, data=serializers.empty):
+        # DRF reads "" as null on a nullable reference; "" names no record: say so.
+        if data == "":
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().run_validation(data)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
@@ -162,3 +169,77 @@ class ScalarField(serializers.Field):
 
     def to_representation(self, value):
         return value
+
+
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True, "maxLength": 1000})
+class OptionalURLField(serializers.URLField):
+    """A URL, or null when there is none (stored blank): never ``""``, which is no URL."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 1000)
+        super().__init__(**kwargs)
+
+    def validate_empty_values(self, data):
+        is_empty, value = super().validate_empty_values(data)
+        return (is_empty, "") if is_empty and value is None else (is_empty, value)
+
+    def to_representation(self, value):
+        return value or None
+
+
+class StringOnlyMixin:
+    """Refuse a number where text is due: DRF's CharField would store ``0`` as ``"0"``."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class CharField(StringOnlyMixin, serializers.CharField):
+    pass
+
+
+class SlugField(StringOnlyMixin, serializers.SlugField):
+    pass
+
+
+class JsonTypeMixin:
+    """Take only the JSON type the schema declares: DRF would read ``"5"`` or ``false`` as 5 or
+    0.0, so a client's wrong type would be stored instead of named."""
+
+    json_types: tuple[type, ...] = ()
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) != (bool in self.json_types) or not isinstance(
+            data, self.json_types
+        ):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class FloatField(JsonTypeMixin, serializers.FloatField):
+    json_types = (int, float)
+
+
+class IntegerField(JsonTypeMixin, serializers.IntegerField):
+    json_types = (int,)
+
+
+class BooleanField(JsonTypeMixin, serializers.BooleanField):
+    json_types = (bool,)
+
+
+@extend_schema_field({"type": "string", "format": "uri-reference", "readOnly": True})
+class LinkField(serializers.Field):
+    """The record's own URL in the API (a path, so it holds behind any host or proxy)."""
+
+    def __init__(self, basename: str, lookup: str = "pk", **kwargs):
+        self.basename, self.lookup = basename, lookup
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        key = "slug" if self.lookup == "slug" else "pk"
+        return reverse(f"{self.basename}-detail", kwargs={key: getattr(value, self.lookup)})

@@ -39,12 +39,13 @@ MAX_SEARCH_TERMS = 10
 
 def strict_bool(request, name: str) -> bool:
     """Return the query parameter ``name`` read as true or false (absent: false); else 400."""
-    raw = request.query_params.get(name, "false")
+    raw = request.query_params.get(name) or "false"
     if raw not in ("true", "false"):
         raise ValidationError({name: [f"Enter true or false; got {raw[:20]!r}."]})
     return raw == "true"
 
 
+@extend_schema_field(OpenApiTypes.BOOL)
 class StrictBooleanFilter(django_filters.ChoiceFilter):
     """``true`` or ``false``; anything else is a 400 (django-filter's own ignores it)."""
 
@@ -58,6 +59,7 @@ class StrictBooleanFilter(django_filters.ChoiceFilter):
         return super().filter(qs, value == "true")
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
     """A record id: a whole number from 1 (``1.5`` or ``-3`` is a 400)."""
 
@@ -120,7 +122,7 @@ class OrderingFilter(filters.OrderingFilter):
     def get_ordering(self, request, queryset, view):
         params = request.query_params.get(self.ordering_param)
         if params:
-            fields = [param.strip() for param in params.split(",")]
+            fields = params.split(",")
             valid = {
                 name for name, _ in self.get_valid_fields(queryset, view, {"request": request})
             }
@@ -135,6 +137,27 @@ class OrderingFilter(filters.OrderingFilter):
                     }
                 )
         return super().get_ordering(request, queryset, view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        names = sorted(
+            name for name, _ in self.get_valid_fields(view.get_queryset(), view, {"request": None})
+        )
+        one = f"-?({'|'.join(names)})"
+        for parameter in parameters:
+            parameter["schema"]["pattern"] = f"^{one}(,{one})*$"
+            parameter["description"] = (
+                f"Order by {', '.join(names)}; prefix - to reverse, join several with commas."
+            )
+        return parameters
+
+
+class StatusFilter(django_filters.MultipleChoiceFilter):
+    """Repeatable choices; an empty value (a form's blank field) is no value, as elsewhere."""
+
+    class field_class(django_filters.MultipleChoiceFilter.field_class):
+        def clean(self, value):
+            return super().clean([item for item in value or [] if item != ""])
 
 
 class EntityFilter(django_filters.FilterSet):
@@ -287,7 +310,7 @@ def _speaker_side_filter() -> StrictBooleanFilter:
 class ConflictFilter(_ClaimFilterMixin, django_filters.FilterSet):
     """Conflicts a front end asks for. Without ``status``, retracted ones are left out."""
 
-    status = django_filters.MultipleChoiceFilter(
+    status = StatusFilter(
         choices=ConflictStatus.choices,
         help_text="Repeat for several (status=open&status=retracted). Default: open only.",
     )
@@ -364,7 +387,7 @@ class ConflictFilter(_ClaimFilterMixin, django_filters.FilterSet):
 class DisputeFilter(_ClaimFilterMixin, django_filters.FilterSet):
     """Disputes a front end asks for. Without ``status``, retracted ones are left out."""
 
-    status = django_filters.MultipleChoiceFilter(
+    status = StatusFilter(
         choices=DisputeStatus.choices,
         help_text="Repeat for several (status=open&status=reviewed). "
         "Default: every status but retracted.",

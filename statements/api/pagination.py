@@ -62,8 +62,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             parameter["schema"]["minimum"] = 1
+            # Capped, not refused: a larger size is answered with pages of the largest.
+            parameter["schema"]["maximum"] = 999_999_999
             if parameter["name"] == self.page_size_query_param:
-                parameter["schema"]["maximum"] = self.max_page_size
                 parameter["schema"]["default"] = self.page_size
                 parameter["description"] = (
                     f"Results per page, {self.page_size} by default; "

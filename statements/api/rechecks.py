@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from statements.api import fields
 from statements.api.permissions import IsCurator
 from statements.api.strict import StrictInputMixin
 from statements.models import Recheck
@@ -29,10 +30,10 @@ class RecheckSerializer(serializers.ModelSerializer):
 
 
 class RecheckStartSerializer(StrictInputMixin, serializers.Serializer):
-    shards = serializers.IntegerField(
+    shards = fields.IntegerField(
         required=False, min_value=1, max_value=1024, help_text="Subject-range shards."
     )
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    reason = fields.CharField(required=False, allow_blank=True, max_length=300)
 
 
 @extend_schema_view(

@@ -6,10 +6,13 @@ from django.utils.text import Truncator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from statements.api import fields
 from statements.api.fields import (
     VALUE_SCHEMA,
     BoundedListField,
     DateTimeField,
+    LinkField,
+    OptionalURLField,
     ScalarField,
     SlugRefField,
 )
@@ -58,6 +61,8 @@ class EntityRefSerializer(serializers.ModelSerializer):
 
 
 class SourceRefSerializer(serializers.ModelSerializer):
+    url = OptionalURLField(read_only=True)
+
     class Meta:
         model = Source
         fields = ["slug", "title", "url", "publisher", "published_on"]
@@ -85,6 +90,7 @@ class ImmutableSlugMixin:
 
 
 class EntitySerializer(ImmutableSlugMixin, StrictInputMixin, serializers.ModelSerializer):
+    url = LinkField("entity", "slug")
     part_of = SlugRefField(queryset=Entity.objects.all(), allow_null=True, required=False)
     categories = SlugRefField(
         many=True,
@@ -94,23 +100,39 @@ class EntitySerializer(ImmutableSlugMixin, StrictInputMixin, serializers.ModelSe
         help_text="Slugs of the categories (entities of kind category) this entity belongs to.",
     )
     aliases = BoundedListField(
-        child=serializers.CharField(max_length=200), required=False, max_length=100
+        child=fields.CharField(max_length=200), required=False, max_length=100
     )
 
     class Meta:
         model = Entity
-        fields = ["id", "slug", "name", "aliases", "kind", "description", "part_of", "categories"]
+        fields = [
+            "id",
+            "url",
+            "slug",
+            "name",
+            "aliases",
+            "kind",
+            "description",
+            "part_of",
+            "categories",
+        ]
 
 
 class SourceSerializer(ImmutableSlugMixin, StrictInputMixin, serializers.ModelSerializer):
+    link = LinkField(
+        "source", "slug", help_text="This record in the API (url is the source's own)."
+    )
+    url = OptionalURLField()
+
     class Meta:
         model = Source
-        fields = ["id", "slug", "title", "url", "publisher", "published_on"]
+        fields = ["id", "link", "slug", "title", "url", "publisher", "published_on"]
 
 
 class PredicateSerializer(ImmutableSlugMixin, StrictInputMixin, serializers.ModelSerializer):
+    url = LinkField("predicate", "slug")
     choices = BoundedListField(
-        child=serializers.SlugField(max_length=100), required=False, max_length=100
+        child=fields.SlugField(max_length=100), required=False, max_length=100
     )
     subject_kinds = BoundedListField(
         child=serializers.ChoiceField(choices=EntityKind.choices),
@@ -122,13 +144,14 @@ class PredicateSerializer(ImmutableSlugMixin, StrictInputMixin, serializers.Mode
         required=False,
         max_length=len(EntityKind.choices),
     )
-    tolerance = serializers.FloatField(min_value=0, required=False)
-    about_tolerance = serializers.FloatField(min_value=0, required=False)
+    tolerance = fields.FloatField(min_value=0, required=False)
+    about_tolerance = fields.FloatField(min_value=0, required=False)
 
     class Meta:
         model = Predicate
         fields = [
             "id",
+            "url",
             "slug",
             "name",
             "description",
@@ -143,6 +166,7 @@ class PredicateSerializer(ImmutableSlugMixin, StrictInputMixin, serializers.Mode
 
 
 class ExclusionRuleSerializer(ImmutableSlugMixin, StrictInputMixin, serializers.ModelSerializer):
+    url = LinkField("exclusion-rule", "slug")
     left_predicate = SlugRefField(queryset=Predicate.objects.all())
     right_predicate = SlugRefField(queryset=Predicate.objects.all())
     left_value = ScalarField(allow_null=True, required=False)
@@ -152,6 +176,7 @@ class ExclusionRuleSerializer(ImmutableSlugMixin, StrictInputMixin, serializers.
         model = ExclusionRule
         fields = [
             "id",
+            "url",
             "slug",
             "description",
             "left_predicate",
@@ -176,6 +201,7 @@ class ValueMixin:
 
 
 class AssertionSerializer(ValueMixin, serializers.ModelSerializer):
+    url = LinkField("assertion")
     predicate = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     position = serializers.IntegerField(source="position_id", read_only=True)
     subject = EntityRefSerializer(read_only=True)
@@ -189,6 +215,7 @@ class AssertionSerializer(ValueMixin, serializers.ModelSerializer):
         model = Assertion
         fields = [
             "id",
+            "url",
             "predicate",
             "subject",
             "object",
@@ -207,24 +234,28 @@ class AssertionSerializer(ValueMixin, serializers.ModelSerializer):
 
 
 class StatementSummarySerializer(serializers.ModelSerializer):
+    url = LinkField("statement")
     speaker = EntityRefSerializer(read_only=True)
     source = SourceRefSerializer(read_only=True)
 
     class Meta:
         model = Statement
-        fields = ["id", "ref", "speaker", "source", "said_at", "said_at_precision", "quote"]
+        fields = ["id", "url", "ref", "speaker", "source", "said_at", "said_at_precision", "quote"]
         read_only_fields = fields
 
 
 class EvidenceSummarySerializer(serializers.ModelSerializer):
+    url = LinkField("evidence")
     source = SourceRefSerializer(read_only=True)
     place = EntityRefSerializer(read_only=True, allow_null=True)
     grade = serializers.CharField(read_only=True, help_text="Admiralty code, e.g. B2.")
+    media_url = OptionalURLField(read_only=True)
 
     class Meta:
         model = Evidence
         fields = [
             "id",
+            "url",
             "ref",
             "kind",
             "title",
@@ -288,7 +319,7 @@ class EvidenceSerializer(EvidenceSummarySerializer):
 class AssertionInputSerializer(StrictInputMixin, serializers.Serializer):
     """One assertion as a client writes it: slugs for the predicate and entities."""
 
-    id = serializers.IntegerField(
+    id = fields.IntegerField(
         required=False,
         min_value=1,
         max_value=2**63 - 1,
@@ -310,7 +341,7 @@ class AssertionInputSerializer(StrictInputMixin, serializers.Serializer):
         choices=TimePrecision.choices, default=TimePrecision.DAY
     )
     certainty = serializers.ChoiceField(choices=Certainty.choices, default=Certainty.ASSERTED)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = fields.CharField(required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
         predicate = attrs["predicate"]
@@ -357,12 +388,17 @@ class StatementInputSerializer(StrictInputMixin, serializers.ModelSerializer):
         # Uniqueness of ``ref`` is checked by the service, which names the field.
         extra_kwargs = {"ref": {"validators": []}}
 
+    def validate_ref(self, value):
+        # A blank ref is no ref: stored as null, so two records without one do not collide.
+        return value or None
+
 
 class EvidenceInputSerializer(StrictInputMixin, serializers.ModelSerializer):
     """An evidence item as a client writes it, with all its assertions (PUT replaces them)."""
 
     source = SlugRefField(queryset=Source.objects.all())
     place = SlugRefField(queryset=Entity.objects.all(), allow_null=True, required=False)
+    media_url = OptionalURLField()
     assertions = AssertionInputSerializer(many=True, required=False, max_length=MAX_ASSERTIONS)
 
     class Meta:
@@ -384,6 +420,9 @@ class EvidenceInputSerializer(StrictInputMixin, serializers.ModelSerializer):
         ]
         extra_kwargs = {"ref": {"validators": []}}
 
+    def validate_ref(self, value):
+        return value or None
+
 
 class DraftStatementSerializer(StrictInputMixin, serializers.Serializer):
     """A statement to check and not save: who would say it, when, and its assertions."""
@@ -392,7 +431,7 @@ class DraftStatementSerializer(StrictInputMixin, serializers.Serializer):
     source = SlugRefField(queryset=Source.objects.all(), required=False, allow_null=True)
     said_at = DateTimeField()
     # Every conflict's explanation repeats the quote: bounded, so is the response.
-    quote = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    quote = fields.CharField(required=False, allow_blank=True, default="", max_length=2000)
     assertions = AssertionInputSerializer(
         many=True, allow_empty=False, max_length=settings.CONTRADICT_CHECK_MAX_ASSERTIONS
     )
@@ -412,6 +451,7 @@ QUOTE_EXCERPT = 280
 class PositionSerializer(ValueMixin, serializers.ModelSerializer):
     """A claim and how many supporters hold it."""
 
+    url = LinkField("position")
     predicate = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     subject = EntityRefSerializer(read_only=True)
     object = EntityRefSerializer(read_only=True, allow_null=True)
@@ -426,6 +466,7 @@ class PositionSerializer(ValueMixin, serializers.ModelSerializer):
         model = Position
         fields = [
             "id",
+            "url",
             "text",
             "predicate",
             "subject",
@@ -449,14 +490,32 @@ class PositionSerializer(ValueMixin, serializers.ModelSerializer):
         return total if total is not None else position.supporters.count()
 
 
+class PositionRowSerializer(PositionSerializer):
+    """A position as a list row shows it: the claim in words, its value and supporters."""
+
+    class Meta(PositionSerializer.Meta):
+        fields = ["id", "url", "text", "value", "polarity", "supporter_count"]
+        read_only_fields = fields
+
+
 class SupporterStatementSerializer(serializers.ModelSerializer):
+    url = LinkField("statement")
     speaker = EntityRefSerializer(read_only=True)
     source = SourceRefSerializer(read_only=True)
     quote_excerpt = serializers.SerializerMethodField()
 
     class Meta:
         model = Statement
-        fields = ["id", "ref", "speaker", "source", "said_at", "said_at_precision", "quote_excerpt"]
+        fields = [
+            "id",
+            "url",
+            "ref",
+            "speaker",
+            "source",
+            "said_at",
+            "said_at_precision",
+            "quote_excerpt",
+        ]
         read_only_fields = fields
 
     def get_quote_excerpt(self, statement) -> str:
@@ -480,6 +539,7 @@ class SupporterSerializer(serializers.ModelSerializer):
 class ConflictSerializer(serializers.ModelSerializer):
     """Two positions that cannot both be true, every rule that sees it, and who holds each."""
 
+    url = LinkField("conflict")
     rules = serializers.ListField(source="rule_list", child=serializers.CharField(), read_only=True)
     pair_classes = serializers.ListField(
         source="pair_class_list",
@@ -505,6 +565,7 @@ class ConflictSerializer(serializers.ModelSerializer):
         model = Conflict
         fields = [
             "id",
+            "url",
             "rules",
             "status",
             "score",
@@ -528,6 +589,28 @@ class ConflictSerializer(serializers.ModelSerializer):
             if total is not None:
                 getattr(instance, side).supporter_total = total
         return super().to_representation(instance)
+
+
+class ConflictRowSerializer(ConflictSerializer):
+    """A conflict as a list row shows it, with links; explanation and reasons at its url."""
+
+    position_a = PositionRowSerializer(read_only=True)
+    position_b = PositionRowSerializer(read_only=True)
+
+    class Meta(ConflictSerializer.Meta):
+        fields = [
+            "id",
+            "url",
+            "rules",
+            "status",
+            "score",
+            "pair_classes",
+            "position_a",
+            "position_b",
+            "dispute",
+            "detected_at",
+        ]
+        read_only_fields = fields
 
 
 class VerdictSerializer(serializers.Serializer):
@@ -563,18 +646,28 @@ class DisputePositionSerializer(PositionSerializer):
         return min(grades, key=grade_order) if grades else None
 
 
+class DisputePositionRowSerializer(DisputePositionSerializer):
+    """A position in a dispute row: the claim in words, who holds it, its best grade."""
+
+    class Meta(DisputePositionSerializer.Meta):
+        fields = [*PositionRowSerializer.Meta.fields, "speakers", "strongest_grade"]
+        read_only_fields = fields
+
+
 class DisputeSerializer(serializers.ModelSerializer):
     """A disputed question: its positions, who holds each, and the curator's verdict."""
 
+    url = LinkField("dispute")
     rules = serializers.SerializerMethodField()
     pair_classes = serializers.SerializerMethodField()
-    positions = DisputePositionSerializer(many=True, read_only=True)
+    positions = DisputePositionRowSerializer(many=True, read_only=True)
     review = VerdictSerializer(source="*", read_only=True)
 
     class Meta:
         model = Dispute
         fields = [
             "id",
+            "url",
             "title",
             "status",
             "score",
@@ -603,6 +696,7 @@ class DisputeSerializer(serializers.ModelSerializer):
 class DisputeDetailSerializer(DisputeSerializer):
     """A dispute with the conflicts between its positions (the reasons) and their supporters."""
 
+    positions = DisputePositionSerializer(many=True, read_only=True)
     conflicts = serializers.SerializerMethodField()
     supporters = serializers.SerializerMethodField(
         help_text=f"The first {SUPPORTERS_SHOWN} supporters of each position, by position id; "
@@ -634,14 +728,14 @@ class DisputeReviewInputSerializer(StrictInputMixin, serializers.Serializer):
         help_text="supported: the record supports `position`; unresolved: a real contradiction, "
         "undecided; not_a_contradiction: flagged wrongly.",
     )
-    position = serializers.IntegerField(
+    position = fields.IntegerField(
         required=False,
         allow_null=True,
         default=None,
         min_value=1,
         help_text="With supported: the id of the position the record supports.",
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    note = fields.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
 class DraftFindingSerializer(serializers.Serializer):

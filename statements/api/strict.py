@@ -5,14 +5,21 @@ A field the serializer does not write (unknown, misspelt, or read-only such as `
 believes it set something learns that it did not.
 """
 
+import re
 from collections.abc import Mapping
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
+from rest_framework.settings import api_settings
 
 from statements.api import fields
+
+# A key that could be a field name is reported under its own name; any other key (empty,
+# spaces, other scripts) under the object's ``non_field_errors``, quoted in the detail, so
+# that ``attr`` always reads as the dotted path the schema's pattern describes.
+FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class GuardedModelFieldsMixin:
@@ -25,6 +32,12 @@ class GuardedModelFieldsMixin:
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateTimeField: fields.DateTimeField,
+        models.CharField: fields.CharField,
+        models.TextField: fields.CharField,
+        models.SlugField: fields.SlugField,
+        models.FloatField: fields.FloatField,
+        models.IntegerField: fields.IntegerField,
+        models.BooleanField: fields.BooleanField,
     }
 
 
@@ -54,12 +67,16 @@ class RejectUnknownFieldsMixin:
         for name in data:
             if name in writable:
                 continue
-            if self._set_by_server(str(name)):
+            name = str(name)
+            if self._set_by_server(name):
                 message, code = f"{name} is set by the server; leave it out.", "read_only"
             else:
                 message = f"Unknown field. This takes: {', '.join(writable)}."
                 code = "unknown_field"
-            errors[str(name)] = [ErrorDetail(message, code=code)]
+            if not FIELD_NAME.fullmatch(name):
+                message = f"Unknown field {name[:50]!r}. This takes: {', '.join(writable)}."
+                name = api_settings.NON_FIELD_ERRORS_KEY
+            errors.setdefault(name, []).append(ErrorDetail(message, code=code))
         return errors
 
     def _set_by_server(self, name: str) -> bool:

@@ -32,5 +32,6 @@ urlpatterns = [
     path("disputes/<int:pk>/graph/", DisputeGraphApi.as_view(), name="dispute-graph-svg"),
     path("timeline/", TimelineApi.as_view(), name="timeline-svg"),
     *router.urls,
-    re_path(r"^.*$", views.NotFoundApi.as_view(), name="not-found"),
+    # ``[\s\S]``, not ``.``: a path with a newline (%0A) must get the JSON 404 too.
+    re_path(r"^[\s\S]*$", views.NotFoundApi.as_view(), name="not-found"),
 ]

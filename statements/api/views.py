@@ -9,8 +9,10 @@ from dataclasses import asdict
 from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
@@ -60,12 +62,28 @@ IF_NONE_MATCH = OpenApiParameter(
     OpenApiParameter.HEADER,
     description="An ETag you hold: 304 with no body when the record has not changed.",
 )
+# The seed's case, so that the docs' "Try it out" and schemathesis' examples phase meet real data.
+DRAFT_EXAMPLE = {
+    "speaker": "russian-mod",
+    "said_at": "2022-07-01T09:00:00Z",
+    "quote": "The shopping centre was non-functioning.",
+    "assertions": [
+        {
+            "predicate": "facility_status",
+            "subject": "amstor-mall",
+            "value": "non_functioning",
+            "valid_from": "2022-06-27T12:50:00Z",
+            "valid_until": "2022-06-27T12:50:00Z",
+            "time_precision": "hour",
+        }
+    ],
+}
 CONFLICT_SEARCH_FIELDS = ["explanation"]
 CONFLICT_ORDERING_FIELDS = ["score", "detected_at", "updated_at", "id"]
 # A nested ``.../conflicts/`` route lists conflicts: its queryset, filters and schema are theirs.
 CONFLICT_LIST_OPTIONS = {
     "queryset": selectors.conflict_list(),
-    "serializer_class": serializers.ConflictSerializer,
+    "serializer_class": serializers.ConflictRowSerializer,
     "filterset_class": filters.ConflictFilter,
     "filter_backends": [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter],
     "search_fields": CONFLICT_SEARCH_FIELDS,
@@ -96,7 +114,14 @@ class ConditionalMixin:
         """Return ``instance`` as read back (fresh joins), with its new ETag."""
         instance = self.get_queryset().get(pk=instance.pk)
         data = self.get_output_serializer(instance).data
-        return Response(data, status=status_code, headers={"ETag": etag_for(data)})
+        headers = {"ETag": etag_for(data)}
+        if status_code == status.HTTP_201_CREATED:
+            key = self.lookup_url_kwarg or self.lookup_field
+            path = reverse(
+                f"{self.basename}-detail", kwargs={key: getattr(instance, self.lookup_field)}
+            )
+            headers["Location"] = self.request.build_absolute_uri(path)
+        return Response(data, status=status_code, headers=headers)
 
     def retrieve(self, request, *args, **kwargs):
         data = self.get_output_serializer(self.get_object()).data
@@ -154,7 +179,7 @@ class ConflictListMixin:
     def conflicts_response(self, conflicts):
         conflicts = self.filter_queryset(conflicts)
         page = self.paginate_queryset(conflicts)
-        data = serializers.ConflictSerializer(page, many=True).data
+        data = serializers.ConflictRowSerializer(page, many=True).data
         return self.get_paginated_response(data)
 
     def parent(self, model, **lookup):
@@ -194,7 +219,7 @@ class EntityViewSet(ConflictListMixin, RecordViewSet):
                 "side", str, enum=["true", "false"], description="Include its parts' statements."
             ),
         ],
-        responses=serializers.ConflictSerializer(many=True),
+        responses=serializers.ConflictRowSerializer(many=True),
     )
     @action(detail=True, methods=["get"], url_path="conflicts", **CONFLICT_LIST_OPTIONS)
     def conflicts(self, request, slug=None):
@@ -299,7 +324,7 @@ class StatementViewSet(StreamedListMixin, OwnedRecordViewSet):
         summary="Conflicts of a statement",
         description="Conflicts with one of the statement's assertions on either side. Takes the "
         "same filters as /api/conflicts/.",
-        responses=serializers.ConflictSerializer(many=True),
+        responses=serializers.ConflictRowSerializer(many=True),
     )
     @action(detail=True, methods=["get"], url_path="conflicts", **CONFLICT_LIST_OPTIONS)
     def conflicts(self, request, pk=None):
@@ -336,7 +361,7 @@ class EvidenceViewSet(StreamedListMixin, OwnedRecordViewSet):
         summary="Conflicts of an evidence item",
         description="Conflicts with one of the item's assertions on either side. Takes the same "
         "filters as /api/conflicts/.",
-        responses=serializers.ConflictSerializer(many=True),
+        responses=serializers.ConflictRowSerializer(many=True),
     )
     @action(detail=True, methods=["get"], url_path="conflicts", **CONFLICT_LIST_OPTIONS)
     def conflicts(self, request, pk=None):
@@ -403,6 +428,13 @@ class ConflictViewSet(StreamedListMixin, ConditionalMixin, viewsets.ReadOnlyMode
     queryset = selectors.conflict_list()
     serializer_class = serializers.ConflictSerializer
     lookup_value_regex = "[0-9]+"
+
+    def get_serializer_class(self):
+        # A list row carries what a row shows; the explanation and reasons are at its url.
+        if self.action == "list":
+            return serializers.ConflictRowSerializer
+        return self.serializer_class
+
     filterset_class = filters.ConflictFilter
     filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
     search_fields = CONFLICT_SEARCH_FIELDS
@@ -502,6 +534,13 @@ class DisputeViewSet(
         request=serializers.DisputeReviewInputSerializer,
         responses=serializers.DisputeDetailSerializer,
         parameters=[IF_MATCH],
+        examples=[
+            OpenApiExample(
+                "Unresolved",
+                value={"verdict": "unresolved", "note": "Both sides have evidence."},
+                request_only=True,
+            )
+        ],
     )
     @action(detail=True, methods=["post"], permission_classes=[IsCurator], filter_backends=[])
     def review(self, request, pk=None):
@@ -542,6 +581,11 @@ class CheckApi(APIView):
         "have their own rate (API_THROTTLE_CHECK).",
         request=serializers.DraftStatementSerializer,
         responses={200: serializers.DraftCheckResultSerializer},
+        examples=[
+            OpenApiExample(
+                "The ministry repeats non-functioning", value=DRAFT_EXAMPLE, request_only=True
+            )
+        ],
     )
     def post(self, request):
         serializer = serializers.DraftStatementSerializer(data=request.data)

@@ -173,7 +173,7 @@ def evidence_row(evidence: Evidence) -> dict[str, Any]:
         "reliability": evidence.reliability,
         "credibility": evidence.credibility,
         "description": evidence.description,
-        "media_url": evidence.media_url,
+        "media_url": evidence.media_url or None,  # null, as the API shows no URL
         "media_sha256": evidence.media_sha256,
         "created_at": _iso(evidence.created_at),
         "updated_at": _iso(evidence.updated_at),

@@ -44,9 +44,9 @@ ASSERTION_COLUMNS = (
     "note",
 )
 # Cells that may be blank on purpose: a blank is kept, not read as "not given".
-BLANK_ALLOWED = {"context", "description", "media_url", "media_sha256", "note"}
+BLANK_ALLOWED = {"context", "description", "media_sha256", "note"}
 # Cells whose blank means none (a record without a ref, an item without a place).
-BLANK_IS_NONE = {"ref", "place", "captured_at"}
+BLANK_IS_NONE = {"ref", "place", "captured_at", "media_url"}
 TRUE, FALSE = {"true", "yes", "1"}, {"false", "no", "0"}
 
 

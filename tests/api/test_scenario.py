@@ -59,7 +59,10 @@ def test_everything_the_defence_ministry_said_about_the_mall_and_what_contradict
     assert frozenset({"mod-fire-spread", "cctv-interior-shop"}) in pairs
     assert frozenset({"mod-denied-striking-mall", "cctv-interior-shop"}) in pairs
     assert frozenset({"mod-accidental-fire", "podolyak-deliberate-blow"}) in pairs
-    assert all(c["explanation"] and c["status"] == "open" for c in conflicts)
+    assert all(c["status"] == "open" for c in conflicts)
+    # A row links to its details: the explanation is at the conflict's url.
+    detail = api_client.get(conflicts[0]["url"]).json()
+    assert detail["explanation"] and detail["id"] == conflicts[0]["id"]
 
 
 def test_a_dispute_lists_its_positions_and_who_holds_them(seeded, api_client):
@@ -88,7 +91,8 @@ def test_a_dispute_lists_its_positions_and_who_holds_them(seeded, api_client):
 def test_conflicts_carry_their_rules_positions_and_supporter_pairs(seeded, api_client):
     conflicts = _all(api_client, "/api/conflicts/?pair_class=against_evidence&page_size=200")
     assert conflicts
-    conflict = conflicts[0]
+    conflict = api_client.get(conflicts[0]["url"]).json()
+    assert conflict["rules"] == conflicts[0]["rules"]
     assert conflict["rules"] and conflict["reasons"][0]["rule"] == conflict["rules"][0]
     assert conflict["position_a"]["subject"]["slug"]
     assert conflict["position_a"]["text"]

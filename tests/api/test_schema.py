@@ -216,9 +216,11 @@ def test_error_attr_is_a_string_with_a_pattern_not_an_enum(schema):
         assert pattern.fullmatch(attr), attr
     for attr in ("", "assertions..value", ".status", "assertions.0."):
         assert not pattern.fullmatch(attr), attr
-    create = schema["components"]["schemas"]["StatementsCreateValidationError"]
-    assert create["properties"]["errors"]["items"]["$ref"].endswith("/ValidationErrorItem")
-    assert "`assertions.N.value`" in create["properties"]["errors"]["description"]
+    bad_request = schema["components"]["schemas"]["ErrorResponse400"]
+    assert bad_request["properties"]["errors"]["items"]["$ref"].endswith("/ValidationErrorItem")
+    create = schema["paths"]["/api/statements/"]["post"]["responses"]["400"]
+    assert create["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorResponse400")
+    assert "`assertions.N.value`" in create["description"]
 
 
 def response_validator(schema, path, method, status):
