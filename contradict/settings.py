@@ -296,3 +296,16 @@ CONTRADICT_CHECK_MAX_CONFLICTS = int(os.environ.get("CONTRADICT_CHECK_MAX_CONFLI
 
 # How many subject-range shards a full re-check is cut into.
 CONTRADICT_RECHECK_SHARDS = int(os.environ.get("CONTRADICT_RECHECK_SHARDS", "16"))
+
+# --- Re-check outbox (statements.services.rechecks): a shard whose task did not reach the broker
+# within this many seconds of being asked for is sent by the sweeper; one sent this long ago and
+# still unfinished is sent again. The sweeper runs on Celery beat (`celery -A contradict beat`,
+# one instance) every CONTRADICT_RECHECK_SWEEP_EVERY seconds, or as `manage.py rechecks_sweep`.
+CONTRADICT_RECHECK_SWEEP_AFTER = int(os.environ.get("CONTRADICT_RECHECK_SWEEP_AFTER", "30"))
+CONTRADICT_RECHECK_RESEND_AFTER = int(os.environ.get("CONTRADICT_RECHECK_RESEND_AFTER", "900"))
+CELERY_BEAT_SCHEDULE = {
+    "rechecks-sweep": {
+        "task": "statements.tasks.rechecks_sweep",
+        "schedule": float(os.environ.get("CONTRADICT_RECHECK_SWEEP_EVERY", "60")),
+    },
+}

@@ -207,10 +207,10 @@ def test_unused_predicates_and_harmless_changes_still_change(seeded, curator_api
 def test_a_failing_recheck_is_logged_and_the_write_still_succeeds(
     seeded, curator_api_client, django_capture_on_commit_callbacks, monkeypatch, caplog
 ):
-    def broken(*, reason):
-        raise RuntimeError("broker down")
+    def broken(*, recheck):
+        raise RuntimeError("shard crashed")
 
-    monkeypatch.setattr(catalogue, "recheck_start", broken)
+    monkeypatch.setattr(catalogue, "recheck_run_inline", broken)
     with (
         caplog.at_level(logging.ERROR, logger="django.test"),
         django_capture_on_commit_callbacks(execute=True) as callbacks,
@@ -221,4 +221,4 @@ def test_a_failing_recheck_is_logged_and_the_write_still_succeeds(
     assert response.status_code == 200, response.json()
     assert len(callbacks) == 1
     assert Predicate.objects.get(slug="killed_count").tolerance == 2
-    assert any("broker down" in record.getMessage() for record in caplog.records)
+    assert any("shard crashed" in record.getMessage() for record in caplog.records)
