@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a database that is down gets /api/ a JSON 503, wherever it failed.
+    "statements.api.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -229,12 +231,13 @@ REST_FRAMEWORK = {
 DRF_STANDARDIZED_ERRORS = {
     "EXCEPTION_HANDLER_CLASS": "statements.api.handlers.ExceptionHandler",
     "ALLOWED_ERROR_STATUS_CODES": [
-        str(code) for code in (400, 401, 403, 404, 405, 406, 409, 412, 413, 415, 429, 500)
+        str(code) for code in (400, 401, 403, 404, 405, 406, 409, 412, 413, 415, 429, 500, 503)
     ],
     "ERROR_SCHEMAS": {
         "409": "statements.api.exceptions.ErrorResponse409Serializer",
         "412": "statements.api.exceptions.ErrorResponse412Serializer",
         "413": "statements.api.exceptions.ErrorResponse413Serializer",
+        "503": "statements.api.exceptions.ErrorResponse503Serializer",
     },
 }
 
@@ -309,3 +312,6 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(os.environ.get("CONTRADICT_RECHECK_SWEEP_EVERY", "60")),
     },
 }
+
+# Seconds a client is told to wait (Retry-After) when the database is unavailable (a 503).
+CONTRADICT_RETRY_AFTER = int(os.environ.get("CONTRADICT_RETRY_AFTER", "2"))

@@ -4,7 +4,7 @@ Formatting lives in ``handlers``: every 4xx has one shape, ``{"type", "errors": 
 "detail", "attr"}]}``.
 """
 
-from drf_standardized_errors.openapi_serializers import ClientErrorEnum
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ServerErrorEnum
 from rest_framework import exceptions, serializers, status
 
 
@@ -30,7 +30,11 @@ class _ClientError(serializers.Serializer):
     type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
 
 
-def _error_serializers(status_code: int, code: str, detail: str):
+class _ServerError(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ServerErrorEnum.choices)
+
+
+def _error_serializers(status_code: int, code: str, detail: str, base=_ClientError):
     error = type(
         f"Error{status_code}Serializer",
         (serializers.Serializer,),
@@ -42,7 +46,7 @@ def _error_serializers(status_code: int, code: str, detail: str):
     )
     return type(
         f"ErrorResponse{status_code}Serializer",
-        (_ClientError,),
+        (base,),
         {"errors": error(many=True), "__doc__": detail},
     )
 
@@ -54,3 +58,8 @@ ErrorResponse412Serializer = _error_serializers(
 ErrorResponse413Serializer = _error_serializers(
     413, RequestTooLarge.default_code, RequestTooLarge.default_detail
 )
+
+ErrorResponse503Serializer = _error_serializers(
+    503, "service_unavailable", "The database is unavailable; retry after Retry-After seconds.",
+    base=_ServerError,
+)  # fmt: skip
