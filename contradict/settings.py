@@ -231,12 +231,13 @@ REST_FRAMEWORK = {
 DRF_STANDARDIZED_ERRORS = {
     "EXCEPTION_HANDLER_CLASS": "statements.api.handlers.ExceptionHandler",
     "ALLOWED_ERROR_STATUS_CODES": [
-        str(code) for code in (400, 401, 403, 404, 405, 406, 409, 412, 413, 415, 429, 500, 503)
+        str(code) for code in (400, 401, 403, 404, 405, 406, 409, 412, 413, 415, 428, 429, 500, 503)
     ],
     "ERROR_SCHEMAS": {
         "409": "statements.api.exceptions.ErrorResponse409Serializer",
         "412": "statements.api.exceptions.ErrorResponse412Serializer",
         "413": "statements.api.exceptions.ErrorResponse413Serializer",
+        "428": "statements.api.exceptions.ErrorResponse428Serializer",
         "503": "statements.api.exceptions.ErrorResponse503Serializer",
     },
 }
@@ -250,7 +251,8 @@ SPECTACULAR_SETTINGS = {
         "need a curator's token (`Authorization: Token <key>`) or an admin session. Every 4xx "
         "has the same shape: `{type, errors: [{code, detail, attr}]}`, where `attr` names the "
         "field at fault (`assertions.2.value`). Detail responses carry an `ETag`; send it back "
-        "as `If-Match` on PUT, PATCH, DELETE and review to get 412 instead of a lost update."
+        "as `If-Match` on PUT, PATCH, DELETE and review (required: without it, 428) to get 412 "
+        "instead of a lost update."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -9,7 +9,7 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from statements.api.exceptions import PreconditionFailed
+from statements.api.exceptions import PreconditionFailed, PreconditionRequired
 
 
 def etag_for(data) -> str:
@@ -26,11 +26,13 @@ def _tags(header: str) -> list[str]:
 def check_if_match(request, current_etag: str) -> None:
     """Raise 412 when the request's If-Match names neither ``current_etag`` nor ``*``.
 
-    Without If-Match the write goes ahead (clients opt in to the check).
+    Without If-Match, 428: a writer that leaves it out would silently overwrite a colleague's
+    change, so every update, delete and review must say which version it read (``*`` says
+    "whatever is there", on purpose).
     """
     header = request.headers.get("If-Match")
-    if header is None:
-        return
+    if header is None or not header.strip():
+        raise PreconditionRequired()
     tags = _tags(header)
     if "*" in tags or current_etag in tags:
         return

@@ -1,4 +1,4 @@
-"""The client errors the API raises itself (409, 412, 413), and their schema components.
+"""The errors the API raises itself (409, 412, 413, 428, 503), and their schema components.
 
 Formatting lives in ``handlers``: every 4xx has one shape, ``{"type", "errors": [{"code",
 "detail", "attr"}]}``.
@@ -12,6 +12,15 @@ class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = "The record changed since you read it (If-Match does not match its ETag)."
     default_code = "precondition_failed"
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = (
+        "This write needs an If-Match header: the ETag of the record as you read it "
+        "(or * to overwrite whatever is there)."
+    )
+    default_code = "precondition_required"
 
 
 class RequestTooLarge(exceptions.APIException):
@@ -54,6 +63,9 @@ def _error_serializers(status_code: int, code: str, detail: str, base=_ClientErr
 ErrorResponse409Serializer = _error_serializers(409, InUse.default_code, InUse.default_detail)
 ErrorResponse412Serializer = _error_serializers(
     412, PreconditionFailed.default_code, PreconditionFailed.default_detail
+)
+ErrorResponse428Serializer = _error_serializers(
+    428, PreconditionRequired.default_code, PreconditionRequired.default_detail
 )
 ErrorResponse413Serializer = _error_serializers(
     413, RequestTooLarge.default_code, RequestTooLarge.default_detail

@@ -26,7 +26,7 @@ class AutoSchema(StandardizedErrorsAutoSchema):
             return self.method == "DELETE" and super()._should_add_error_response(
                 responses, status_code
             )
-        if status_code == "412":
+        if status_code in ("412", "428"):
             return self._takes_if_match() and super()._should_add_error_response(
                 responses, status_code
             )

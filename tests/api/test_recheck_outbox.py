@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from contradict.celery import app as celery_app
 from statements.models import Recheck, RecheckShard, RecheckStatus
+from tests.api.utils import if_match
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +86,10 @@ def test_a_predicate_change_while_the_broker_is_down_keeps_its_recheck(
     broker.use(BROKER_DOWN)
     with django_capture_on_commit_callbacks(execute=True):
         response = curator_api_client.patch(
-            "/api/predicates/killed_count/", {"tolerance": 2}, format="json"
+            "/api/predicates/killed_count/",
+            {"tolerance": 2},
+            format="json",
+            **if_match(curator_api_client, "/api/predicates/killed_count/"),
         )
 
     assert response.status_code == 200, response.content

@@ -241,3 +241,20 @@ def test_a_real_400_on_a_list_filter_matches_its_documented_schema(schema, seede
     assert response.status_code == 400
     assert set(error_attrs(response)) == {"min_score", "status"}
     response_validator(schema, "/api/conflicts/", "get", "400").validate(response.json())
+
+
+def test_writes_that_need_if_match_declare_it_required_and_their_428(schema):
+    guarded = {
+        (path, method)
+        for path, method, _ in operations(schema)
+        if method in ("put", "patch", "delete") or path.endswith("/review/")
+    }
+    assert ("/api/disputes/{id}/review/", "post") in guarded
+    for path, method, operation in operations(schema):
+        headers = {p["name"]: p for p in operation.get("parameters", []) if p["in"] == "header"}
+        if (path, method) in guarded:
+            assert headers["If-Match"]["required"] is True, (method, path)
+            assert "428" in operation["responses"] and "412" in operation["responses"]
+        else:
+            assert "428" not in operation["responses"], (method, path)
+    assert "503" in schema["paths"]["/api/statements/"]["get"]["responses"]
