@@ -5,6 +5,7 @@ checks in-process, no broker. ``.env.example`` lists what production sets.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -36,7 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "corsheaders",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens stored as hashes, with an expiry (rest_framework.authtoken kept them plain).
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -198,7 +200,7 @@ CACHES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous write gets 401 with ``WWW-Authenticate: Token``.
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["statements.api.permissions.CuratorOrReadOnly"],
@@ -317,3 +319,14 @@ CELERY_BEAT_SCHEDULE = {
 
 # Seconds a client is told to wait (Retry-After) when the database is unavailable (a 503).
 CONTRADICT_RETRY_AFTER = int(os.environ.get("CONTRADICT_RETRY_AFTER", "2"))
+
+# --- API tokens (django-rest-knox): only a hash of each token is stored; each expires after
+# API_TOKEN_TTL_DAYS (0 = never). `Authorization: Token <key>`, as before. Rotate with
+# POST /api/auth/token/rotate/ (a new token; the one sent is revoked), revoke with
+# POST /api/auth/logout/ (this token) or /api/auth/logout-all/ (every token of the user).
+_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=_TOKEN_TTL_DAYS) if _TOKEN_TTL_DAYS else None,
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from statements.api import views
 from statements.api.rechecks import RecheckViewSet
+from statements.api.tokens import TokenLogoutAllApi, TokenLogoutApi, TokenRotateApi
 
 router = DefaultRouter()
 router.include_format_suffixes = False
@@ -22,6 +23,9 @@ router.register("rechecks", RecheckViewSet, basename="recheck")
 
 urlpatterns = [
     path("check/", views.CheckApi.as_view(), name="check"),
+    path("auth/token/rotate/", TokenRotateApi.as_view(), name="token-rotate"),
+    path("auth/logout/", TokenLogoutApi.as_view(), name="token-logout"),
+    path("auth/logout-all/", TokenLogoutAllApi.as_view(), name="token-logout-all"),
     *router.urls,
     re_path(r"^.*$", views.NotFoundApi.as_view(), name="not-found"),
 ]

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 from django.db import connection
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from statements.models import Dispute, DisputeStatus, Statement
@@ -14,9 +14,9 @@ from tests.api.utils import error_attrs
 
 @pytest.fixture
 def second_curator_client(db):
-    _, token = curator_create(username="second-curator")
+    _, key = curator_create(username="second-curator")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 
@@ -146,7 +146,7 @@ def test_concurrent_reviews_on_postgresql_one_wins(transactional_db, seeded):
     clients = []
     for token in tokens:
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         clients.append(client)
     etag = clients[0].get(url)["ETag"]
     barrier = threading.Barrier(len(clients))
@@ -170,4 +170,4 @@ def test_concurrent_reviews_on_postgresql_one_wins(transactional_db, seeded):
     for thread in threads:
         thread.join()
     assert sorted(statuses) == [200, 412, 412, 412]
-    assert Token.objects.count() >= 4
+    assert AuthToken.objects.count() >= 4

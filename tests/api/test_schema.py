@@ -6,9 +6,9 @@ import re
 import pytest
 import yaml
 from drf_spectacular.drainage import GENERATOR_STATS
+from knox.settings import knox_settings
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.test import APIClient
 
 from tests.api.utils import error_attrs, statement_payload
@@ -146,12 +146,12 @@ def operations(schema):
 
 def test_the_token_scheme_tells_clients_to_send_the_token_keyword(schema, settings):
     assert settings.REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"][0] == (
-        "rest_framework.authentication.TokenAuthentication"
+        "knox.auth.TokenAuthentication"
     )
     scheme = schema["components"]["securitySchemes"]["tokenAuth"]
     assert scheme["type"] == "apiKey"
     assert (scheme["in"], scheme["name"]) == ("header", "Authorization")
-    assert f"`Authorization: {TokenAuthentication.keyword} <key>`" in scheme["description"]
+    assert f"`Authorization: {knox_settings.AUTH_HEADER_PREFIX} <key>`" in scheme["description"]
     assert {"tokenAuth": []} in schema["paths"]["/api/statements/"]["post"]["security"]
 
 
