@@ -356,7 +356,10 @@ def test_curator_create_command_prints_login_and_token(db, capsys):
     call_command("curator_create", "--username", "editor", "--reset-password", "--skip-checks")
     out = capsys.readouterr().out
     password = next(line.split()[-1] for line in out.splitlines() if "Password:" in line)
-    user = authenticate(username="editor", password=password)
+    from django.test import RequestFactory
+
+    login = RequestFactory().post("/admin/login/")
+    user = authenticate(login, username="editor", password=password)
     assert user is not None and user.is_staff
     assert user.groups.filter(name="curators").exists()
     assert user.has_perm("statements.change_statement")
