@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from corsheaders.defaults import default_headers as cors_default_headers
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "simple_history",
     # Locks out repeated failed admin logins (AXES_* below).
     "axes",
+    "csp",
     "statements",
 ]
 
@@ -61,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: answers a locked-out login with 429.
     "axes.middleware.AxesMiddleware",
@@ -353,4 +356,32 @@ REST_KNOX = {
     "TOKEN_TTL": timedelta(days=_TOKEN_TTL_DAYS) if _TOKEN_TTL_DAYS else None,
     "AUTH_HEADER_PREFIX": "Token",
     "AUTO_REFRESH": False,
+}
+
+# --- Content-Security-Policy (django-csp) on every page: the admin, the API, the docs. Everything
+# comes from this origin, no inline script or style, no plugins, no framing. A page that truly
+# needs more adds it for itself with csp.decorators.csp_update (as the docs do with
+# CONTRADICT_CSP_DOCS); a deployment that serves media from elsewhere appends its origin here,
+# e.g. CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append("https://media.example.org").
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # the admin's and Swagger UI's icons are data: URLs
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# What Swagger UI (/api/docs/) and Redoc (/api/redoc/) need on top: both inject inline styles at
+# run time (no nonce can reach them), Redoc's fonts are data: URLs and it parses in a blob: worker.
+# Their scripts still come only from this origin (Swagger UI's init script is a file too).
+CONTRADICT_CSP_DOCS = {
+    "style-src": ["'unsafe-inline'"],
+    "font-src": ["data:"],
+    "worker-src": [SELF, "blob:"],
 }
