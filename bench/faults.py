@@ -227,10 +227,11 @@ def part_race(stack: Stack, token: str) -> None:
             token,
         )  # fmt: skip
         assert status == 201, body
+    sides = (("russian-mod", "non_functioning"), ("volodymyr-zelensky", "operational"))
     writes = [
         statement(f"{place} was {value}.", value, subject=place, speaker=speaker)
         for place in places
-        for speaker, value in (("russian-mod", "non_functioning"), ("volodymyr-zelensky", "operational"))
+        for speaker, value in sides
     ]
     barrier = threading.Barrier(len(writes))
     statuses: list[int] = []
