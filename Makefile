@@ -28,7 +28,11 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_seed seeds/kremenchuk.yaml
-	$(BIN)/python manage.py curator_create --username curator --reset-password
+	$(BIN)/python manage.py curator_create --username curator --reset-password --url http://$(HOST):$(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/ (HOST and PORT choose where):"
+	@echo "  Home:      http://$(HOST):$(PORT)/"
+	@echo "  Disputes:  http://$(HOST):$(PORT)/admin/statements/dispute/"
+	@echo "  API docs:  http://$(HOST):$(PORT)/api/docs/"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Install the test dependencies and run the whole suite (SQLite unless DATABASE_URL is set).

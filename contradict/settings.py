@@ -385,3 +385,18 @@ CONTRADICT_CSP_DOCS = {
     "font-src": ["data:"],
     "worker-src": [SELF, "blob:"],
 }
+# --- Interchange: who publishes the ClaimReviews of reviewed disputes, and where. ---
+CONTRADICT_CLAIMREVIEW_PUBLISHER_NAME = os.environ.get(
+    "CONTRADICT_CLAIMREVIEW_PUBLISHER_NAME", "contradict"
+)
+CONTRADICT_CLAIMREVIEW_PUBLISHER_URL = os.environ.get(
+    "CONTRADICT_CLAIMREVIEW_PUBLISHER_URL", "http://127.0.0.1:8000"
+)
+# The page of one review: {publisher_url}, {dispute} and {position} are filled in.
+CONTRADICT_CLAIMREVIEW_URL = os.environ.get(
+    "CONTRADICT_CLAIMREVIEW_URL", "{publisher_url}/disputes/{dispute}/#position-{position}"
+)
+# Bulk exports stream the whole record: their own rate, on top of the anonymous and user rates.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["export"] = os.environ.get(
+    "API_THROTTLE_EXPORT", "10/minute"
+)

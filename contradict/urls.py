@@ -1,12 +1,15 @@
-"""URLs: the admin, the JSON API with its schema and docs under /api/, health under /health/."""
+"""URLs: the landing page at /, the admin, the JSON API with its schema and docs under /api/,
+health under /health/."""
 
 from django.contrib import admin
 from django.urls import include, path, re_path
 
 from contradict.health import HealthView, ReadyView
 from statements.api.docs import RedocView, SchemaView, SwaggerDocsView, redoc_bundle
+from statements.views import home
 
 urlpatterns = [
+    path("", home, name="home"),
     path("admin/", admin.site.urls),
     re_path(r"^health/live/?$", HealthView.as_view(), name="health-live"),
     re_path(r"^health/ready/?$", ReadyView.as_view(), name="health-ready"),

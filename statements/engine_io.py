@@ -134,6 +134,37 @@ def id_in(queryset, values: Iterable[Any], column: str = "id"):
     return queryset.filter(**{f"{column}__in": values})
 
 
+def update_by_id(model, column: str, values: Mapping[int, int | None]) -> None:
+    """Set ``column`` of each ``model`` row to its value in ``values`` (keyed by id).
+
+    One statement per ``id_chunk()`` rows, whatever the number of distinct values: a full
+    re-check moves thousands of positions to as many new disputes, and one ``UPDATE`` per
+    dispute was a sixth of its time. PostgreSQL joins two arrays (``unnest``); SQLite a
+    ``VALUES`` list.
+    """
+    if not values:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    target = connection.ops.quote_name(model._meta.get_field(column).column)
+    postgresql = connection.vendor == "postgresql"
+    size = id_chunk() if postgresql else id_chunk() // 2
+    pairs = sorted(values.items())
+    with connection.cursor() as cursor:
+        for start in range(0, len(pairs), size):
+            chunk = pairs[start : start + size]
+            if postgresql:
+                source = "unnest(%s::bigint[], %s::bigint[]) AS moved(column1, column2)"
+                params: list = [[pk for pk, _ in chunk], [value for _, value in chunk]]
+            else:
+                source = "(VALUES " + ", ".join(["(%s, %s)"] * len(chunk)) + ") AS moved"
+                params = [item for pair in chunk for item in pair]
+            cursor.execute(
+                f"UPDATE {table} SET {target} = moved.column2 FROM {source} "
+                f"WHERE {table}.id = moved.column1",
+                params,
+            )
+
+
 def _epoch(moment: datetime | float | None) -> float | None:
     """Return ``moment`` as epoch seconds (a naive ``datetime`` is UTC, a float is already)."""
     if moment is None or isinstance(moment, float):
@@ -279,16 +310,21 @@ class DbWorld:
         """Read the entities ``ids`` and every category they reach, in a few queries."""
         missing = {pk for pk in ids if pk is not None and pk not in self._kind}
         while missing:
-            rows = list(id_in(Entity.objects.all(), missing).values_list("id", "lineage", "kind"))
+            # One query a level: the entities joined to their category memberships (an
+            # entity in no category comes back once, with ``None``).
+            rows = id_in(Entity.objects.order_by(), missing).values_list(
+                "id", "lineage", "kind", "categories"
+            )
             memberships: dict[int, list[int]] = {pk: [] for pk in missing}
-            through = id_in(Entity.categories.through.objects.all(), missing, "from_entity_id")
-            for member, category in through.values_list("from_entity_id", "to_entity_id"):
-                memberships[member].append(category)
             reached: set[int] = set()
             for pk in missing:
                 self._kind.setdefault(pk, "")
                 self._lineage.setdefault(pk, (pk,))
-            for pk, lineage, kind in rows:
+            for pk, lineage, kind, category in rows:
+                if category is not None:
+                    memberships[pk].append(category)
+                if self._kind[pk]:
+                    continue
                 chain = tuple(int(part) for part in lineage.strip("/").split("/") if part)
                 self._lineage[pk] = chain or (pk,)
                 self._kind[pk] = kind

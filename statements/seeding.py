@@ -111,14 +111,18 @@ class SeedReport:
         return "\n".join(lines)
 
 
-def seed_load(path: str | Path) -> SeedReport:
-    """Load the seed file at ``path`` through the services and return what changed."""
+def seed_load(path: str | Path, *, progress=None) -> SeedReport:
+    """Load the seed file at ``path`` through the services and return what changed.
+
+    ``progress``, if given, learns the number of statements and evidence items to write
+    (``set_total``) and each one written (``update``).
+    """
     path = Path(path)
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except (OSError, yaml.YAMLError) as error:
         raise SeedError(str(path), str(error)) from error
-    loader = _Loader(data, report=SeedReport(path=str(path)))
+    loader = _Loader(data, report=SeedReport(path=str(path)), progress=progress)
     with transaction.atomic():
         before = recheck_pending()
         asked_before = len(before.reasons) if before is not None else 0
@@ -172,7 +176,7 @@ def _assertion_key(fields: Mapping[str, Any] | Assertion) -> tuple:
 
 
 class _Loader:
-    def __init__(self, data: Any, *, report: SeedReport):
+    def __init__(self, data: Any, *, report: SeedReport, progress=None):
         if not isinstance(data, dict):
             raise SeedError(report.path, "a seed file is a mapping of sections")
         unknown = set(data) - set(SECTIONS)
@@ -180,6 +184,11 @@ class _Loader:
             raise SeedError(sorted(unknown)[0], f"unknown section; expected one of {SECTIONS}")
         self.data = data
         self.report = report
+        self.progress = progress
+        if progress is not None:
+            progress.set_total(
+                sum(len(data.get(name) or []) for name in ("statements", "evidence"))
+            )
         self.entities: dict[str, Entity] = {}
         self.sources: dict[str, Source] = {}
         self.predicates: dict[str, Predicate] = {}
@@ -483,6 +492,8 @@ class _Loader:
         for where, item in self.records(section, key=key):
             outcome = write(where, item)
             self.report.sections[section][outcome] += 1
+            if self.progress is not None:
+                self.progress.update(1)
 
     @staticmethod
     def with_ids(existing: list[Assertion], wanted: list[dict[str, Any]]) -> list[dict] | None:

@@ -3,7 +3,9 @@
 from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
-from statements.api import views
+from statements.api import exports, views
+from statements.api.imports import ClaimReviewImportApi
+from statements.api.pictures import DisputeGraphApi, TimelineApi
 from statements.api.rechecks import RecheckViewSet
 from statements.api.tokens import TokenLogoutAllApi, TokenLogoutApi, TokenRotateApi
 
@@ -26,6 +28,13 @@ urlpatterns = [
     path("auth/token/rotate/", TokenRotateApi.as_view(), name="token-rotate"),
     path("auth/logout/", TokenLogoutApi.as_view(), name="token-logout"),
     path("auth/logout-all/", TokenLogoutAllApi.as_view(), name="token-logout-all"),
+    path("imports/claimreview/", ClaimReviewImportApi.as_view(), name="import-claimreview"),
+    path("exports/statements/", exports.StatementExportApi.as_view(), name="export-statements"),
+    path("exports/evidence/", exports.EvidenceExportApi.as_view(), name="export-evidence"),
+    path("exports/conflicts/", exports.ConflictExportApi.as_view(), name="export-conflicts"),
+    path("exports/disputes/", exports.DisputeExportApi.as_view(), name="export-disputes"),
+    path("disputes/<int:pk>/graph/", DisputeGraphApi.as_view(), name="dispute-graph-svg"),
+    path("timeline/", TimelineApi.as_view(), name="timeline-svg"),
     *router.urls,
     re_path(r"^.*$", views.NotFoundApi.as_view(), name="not-found"),
 ]

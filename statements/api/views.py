@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
@@ -23,7 +24,10 @@ from rest_framework.views import APIView
 
 from statements import selectors
 from statements.api import filters, serializers
+from statements.api.claimreview import CLAIMREVIEW_SCHEMA, ClaimReviewMixin
 from statements.api.conditional import check_if_match, etag_for, if_none_match_hit
+from statements.api.exports import StreamedListMixin
+from statements.api.interchange import JSON_LD
 from statements.api.permissions import IsCurator
 from statements.models import Assertion, Entity, Position
 from statements.services import (
@@ -273,7 +277,7 @@ class OwnedRecordViewSet(ConflictListMixin, RecordViewSet):
 @_documented(
     serializers.StatementSerializer, serializers.StatementInputSerializer, name="statements"
 )
-class StatementViewSet(OwnedRecordViewSet):
+class StatementViewSet(StreamedListMixin, OwnedRecordViewSet):
     """Attributed utterances with their typed assertions, written together in one request."""
 
     queryset = selectors.statement_list()
@@ -310,7 +314,7 @@ class StatementViewSet(OwnedRecordViewSet):
 
 
 @_documented(serializers.EvidenceSerializer, serializers.EvidenceInputSerializer, name="evidence")
-class EvidenceViewSet(OwnedRecordViewSet):
+class EvidenceViewSet(StreamedListMixin, OwnedRecordViewSet):
     """Recorded items graded with the Admiralty code, with their typed assertions."""
 
     queryset = selectors.evidence_list()
@@ -396,7 +400,7 @@ class PositionViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(parameters=[IF_NONE_MATCH]),
 )
-class ConflictViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
+class ConflictViewSet(StreamedListMixin, ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     """The reasons beneath disputes: two positions that cannot both be true. Derived by the
     engine; read-only (curators review the dispute)."""
 
@@ -443,10 +447,16 @@ def _held(position_ids) -> dict[int, tuple[list[str], list[str]]]:
         description="Its positions side by side, the first supporters of each, the conflicts "
         "between them (the reasons) and the verdict.",
         parameters=[IF_NONE_MATCH],
-        responses=serializers.DisputeDetailSerializer,
+        responses={
+            (200, "application/json"): serializers.DisputeDetailSerializer,
+            # Accept: application/ld+json: its ClaimReviews, as GET .../claimreview/ gives them.
+            (200, JSON_LD): OpenApiResponse(CLAIMREVIEW_SCHEMA),
+        },
     ),
 )
-class DisputeViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
+class DisputeViewSet(
+    StreamedListMixin, ClaimReviewMixin, ConditionalMixin, viewsets.ReadOnlyModelViewSet
+):
     """Disputed questions: what a curator reviews and a front end lists. Derived from the
     conflicts; read-only except for the review action."""
 

@@ -26,7 +26,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from contradict.engine import components
 from contradict.engine.scoring import PAIR_CLASSES
 from contradict.engine.text import span_text
-from statements.engine_io import id_chunk, id_in
+from statements.engine_io import id_chunk, id_in, update_by_id
 from statements.models import (
     Assertion,
     Conflict,
@@ -113,10 +113,17 @@ def disputes_rebuild() -> None:
     _reconcile(groups, conflicts, scope=in_groups | loose, loose=loose, everything=True)
 
 
-def _position_rows(ids: Iterable[int]) -> tuple[dict[int, _PositionRow], dict[int, int | None]]:
-    """Return the positions ``ids`` as rows, and the dispute each is held by now."""
-    rows: dict[int, _PositionRow] = {}
+def _holders(ids: Iterable[int]) -> dict[int, int | None]:
+    """Return the dispute each of the positions ``ids`` is held by now (or ``None``)."""
     holder: dict[int, int | None] = {}
+    for chunk in chunks(sorted(set(ids)), id_chunk()):
+        holder.update(id_in(Position.objects.order_by(), chunk).values_list("id", "dispute_id"))
+    return holder
+
+
+def _position_rows(ids: Iterable[int]) -> dict[int, _PositionRow]:
+    """Return the positions ``ids`` as rows, with their supporter counts."""
+    rows: dict[int, _PositionRow] = {}
     for chunk in chunks(sorted(set(ids)), id_chunk()):
         counts = dict(
             id_in(Assertion.objects.order_by(), chunk, "position_id")
@@ -124,7 +131,7 @@ def _position_rows(ids: Iterable[int]) -> tuple[dict[int, _PositionRow], dict[in
             .annotate(total=Count("id"))
             .values_list("position_id", "total")
         )
-        for pk, key, subject, predicate, start, end, precision, dispute in id_in(
+        for pk, key, subject, predicate, start, end, precision in id_in(
             Position.objects.order_by(), chunk
         ).values_list(
             "id",
@@ -134,13 +141,16 @@ def _position_rows(ids: Iterable[int]) -> tuple[dict[int, _PositionRow], dict[in
             "valid_from",
             "valid_until",
             "time_precision",
-            "dispute_id",
         ):
             rows[pk] = _PositionRow(
                 pk, key, subject, predicate, start, end, precision, counts.get(pk, 0)
             )
-            holder[pk] = dispute
-    return rows, holder
+    return rows
+
+
+# How many groups of positions ``_reconcile`` reads and writes at a time: a full rebuild's
+# memory stays the same however many disputes the record holds.
+RECONCILE_BATCH = 1000
 
 
 def _reconcile(
@@ -151,18 +161,17 @@ def _reconcile(
     loose: set[int],
     everything: bool = False,
 ) -> None:
-    rows, holder = _position_rows(scope)
-    disputes = {
-        d.pk: d for d in Dispute.objects.filter(id__in={pk for pk in holder.values() if pk})
-    }
+    holder = _holders(scope)
+    held = {pk for pk in holder.values() if pk}
+    existing = set(Dispute.objects.filter(id__in=sorted(held)).values_list("id", flat=True))
     taken: set[int] = set()
-    assignment: list[tuple[Sequence[int], Dispute | None]] = []
+    assignment: list[tuple[Sequence[int], int | None]] = []
     for group in sorted(groups, key=lambda g: (-len(g), g[0])):
-        votes = Counter(holder.get(pk) for pk in group if holder.get(pk) in disputes)
+        votes = Counter(holder.get(pk) for pk in group if holder.get(pk) in existing)
         best = sorted((pk for pk in votes if pk not in taken), key=lambda pk: (-votes[pk], pk))
-        chosen = disputes[best[0]] if best else None
+        chosen = best[0] if best else None
         if chosen is not None:
-            taken.add(chosen.pk)
+            taken.add(chosen)
         assignment.append((group, chosen))
 
     by_group: dict[int, list[tuple]] = defaultdict(list)
@@ -172,46 +181,16 @@ def _reconcile(
             by_group[group_of[a]].append(row)
     now = timezone.now()
     rule_order = tuple(rule.code for rule in active_rules())
-    created: list[tuple[Dispute, Sequence[int]]] = []
-    changed: list[Dispute] = []
-    moves: dict[int, list[int]] = defaultdict(list)  # dispute id -> positions joining it
-    for index, (group, dispute) in enumerate(assignment):
-        positions = [rows[pk] for pk in group if pk in rows]
-        values = _values(positions, by_group[index], rule_order)
-        if dispute is None:
-            dispute = Dispute(**values, last_activity_at=now)
-            dispute.status, dispute.reopened_because = DisputeStatus.OPEN, ""
-            created.append((dispute, group))
-            continue
-        dirty = False
-        for name, value in values.items():
-            if getattr(dispute, name) != value:
-                setattr(dispute, name, value)
-                dirty = True
-        status = _status(dispute, [p.key for p in positions])
-        if (dispute.status, dispute.reopened_because) != status:
-            dispute.status, dispute.reopened_because = status
-            dirty = True
-        stray = [pk for pk in group if holder.get(pk) != dispute.pk]
-        if stray:
-            moves[dispute.pk].extend(stray)
-        if dirty or stray:
-            dispute.last_activity_at = now
-            changed.append(dispute)
-    if created:
-        saved = bulk_create_with_history(
-            [dispute for dispute, _ in created], Dispute, batch_size=500, default_date=now
+    for start in range(0, len(assignment), RECONCILE_BATCH):
+        batch = range(start, min(start + RECONCILE_BATCH, len(assignment)))
+        taken |= _write_groups(
+            [(assignment[index][0], assignment[index][1], by_group[index]) for index in batch],
+            holder,
+            rule_order,
+            now,
         )
-        for dispute, (_, group) in zip(saved, created, strict=True):
-            moves[dispute.pk].extend(group)
-            taken.add(dispute.pk)
-    if changed:
-        bulk_update_with_history(changed, Dispute, DISPUTE_FIELDS, batch_size=500, default_date=now)
-    for dispute_id, ids in moves.items():
-        for chunk in chunks(sorted(ids), id_chunk()):
-            id_in(Position.objects.order_by(), chunk).update(dispute_id=dispute_id)
 
-    emptied = set(disputes) - taken
+    emptied = existing - taken
     if everything:
         emptied |= set(
             Dispute.objects.exclude(status=DisputeStatus.RETRACTED)
@@ -224,6 +203,58 @@ def _reconcile(
     detach = [pk for pk in loose if holder.get(pk) not in kept]
     for chunk in chunks(sorted(detach), id_chunk()):
         id_in(Position.objects.order_by(), chunk).update(dispute=None)
+
+
+def _write_groups(
+    groups: Sequence[tuple[Sequence[int], int | None, Sequence[tuple]]],
+    holder: Mapping[int, int | None],
+    rule_order: Sequence[str],
+    now,
+) -> set[int]:
+    """Create or update the disputes of ``groups`` (positions, chosen dispute, conflicts).
+
+    Return the ids of the new disputes; positions are moved to their group's dispute.
+    """
+    rows = _position_rows(pk for group, _, _ in groups for pk in group)
+    disputes = Dispute.objects.in_bulk([pk for _, pk, _ in groups if pk is not None])
+    created: list[tuple[Dispute, Sequence[int]]] = []
+    changed: list[Dispute] = []
+    moves: dict[int, int] = {}  # position id -> the dispute it joins
+    for group, dispute_id, group_conflicts in groups:
+        positions = [rows[pk] for pk in group if pk in rows]
+        values = _values(positions, group_conflicts, rule_order)
+        if dispute_id is None:
+            dispute = Dispute(**values, last_activity_at=now)
+            dispute.status, dispute.reopened_because = DisputeStatus.OPEN, ""
+            created.append((dispute, group))
+            continue
+        dispute = disputes[dispute_id]
+        dirty = False
+        for name, value in values.items():
+            if getattr(dispute, name) != value:
+                setattr(dispute, name, value)
+                dirty = True
+        status = _status(dispute, [p.key for p in positions])
+        if (dispute.status, dispute.reopened_because) != status:
+            dispute.status, dispute.reopened_because = status
+            dirty = True
+        stray = [pk for pk in group if holder.get(pk) != dispute.pk]
+        moves.update((pk, dispute.pk) for pk in stray)
+        if dirty or stray:
+            dispute.last_activity_at = now
+            changed.append(dispute)
+    new_ids: set[int] = set()
+    if created:
+        saved = bulk_create_with_history(
+            [dispute for dispute, _ in created], Dispute, batch_size=500, default_date=now
+        )
+        for dispute, (_, group) in zip(saved, created, strict=True):
+            moves.update((pk, dispute.pk) for pk in group)
+            new_ids.add(dispute.pk)
+    if changed:
+        bulk_update_with_history(changed, Dispute, DISPUTE_FIELDS, batch_size=500, default_date=now)
+    update_by_id(Position, "dispute", moves)
+    return new_ids
 
 
 def _empty(dispute_ids: Iterable[int], now) -> set[int]:

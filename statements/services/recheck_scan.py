@@ -39,8 +39,10 @@ from statements.services.findings import (
     pairs_of,
 )
 
-# How many candidate rows a re-check gathers before it builds facts and writes conflicts.
-RECHECK_BATCH = 5000
+# How many candidate rows a re-check gathers before it builds facts and writes conflicts. A
+# batch's facts, supporters and conflict rows are the re-check's peak memory (about 1 MB per
+# 1,000 rows); 2,000 keeps it small and costs a few queries a batch.
+RECHECK_BATCH = 2000
 # How many rows the server-side cursor of a re-check fetches at a time.
 SCAN_CHUNK = 10000
 # How many generic claims a re-check takes per instance query.

@@ -3,8 +3,8 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
+from statements.management.progress import progress
 from statements.models import Recheck, RecheckStatus
 from statements.services.recheck_scan import conflicts_recheck_total
 from statements.services.rechecks import celery_enabled, recheck_start
@@ -32,7 +32,7 @@ class Command(BaseCommand):
             recheck = self._on_workers(shards, reason, timeout, quiet)
         else:
             total = conflicts_recheck_total()
-            with tqdm(total=total, unit="assertion", disable=quiet, file=self.stderr) as bar:
+            with progress(total=total, unit="assertion", desc="re-check", enabled=not quiet) as bar:
                 recheck = recheck_start(shards=shards, reason=reason, progress=bar.update)
         if recheck.status != RecheckStatus.DONE:
             raise CommandError(f"Re-check {recheck.pk} ended {recheck.status}: {recheck.error}")
@@ -45,7 +45,9 @@ class Command(BaseCommand):
     def _on_workers(self, shards, reason, timeout, quiet) -> Recheck:
         recheck = recheck_start(shards=shards, reason=reason)
         deadline = time.monotonic() + timeout
-        with tqdm(total=recheck.shards_total, unit="shard", disable=quiet, file=self.stderr) as bar:
+        with progress(
+            total=recheck.shards_total, unit="shard", desc="re-check", enabled=not quiet
+        ) as bar:
             while recheck.status in (RecheckStatus.PENDING, RecheckStatus.RUNNING):
                 if time.monotonic() > deadline:
                     raise CommandError(f"Re-check {recheck.pk} still running after {timeout} s.")

@@ -1,8 +1,8 @@
 """Write a synthetic corpus of N assertions, the same for the same seed number."""
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
+from statements.management.progress import progress
 from statements.synthetic import CorpusGenerator, CorpusShape
 
 
@@ -26,7 +26,9 @@ class Command(BaseCommand):
         if not 0 <= clash_share <= 1:
             raise CommandError("--clash-share must be between 0 and 1.")
         shape = CorpusShape(assertions=assertions, seed=seed, clash_share=clash_share)
-        with tqdm(total=assertions, unit="assertion", disable=options["verbosity"] < 1) as bar:
+        with progress(
+            total=assertions, unit="assertion", desc="corpus", enabled=options["verbosity"] >= 1
+        ) as bar:
             report = CorpusGenerator(shape, progress=bar.update).run()
         self.stdout.write(
             f"entities {report.entities}, predicates {report.predicates}, "

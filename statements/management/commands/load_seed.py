@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from statements.management.progress import progress
 from statements.models import Conflict, ConflictStatus, Dispute, DisputeStatus, Position
 from statements.seeding import SeedError, seed_load
 
@@ -16,7 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, **options):
         try:
-            report = seed_load(path)
+            with progress(unit="record", desc="seed", enabled=options["verbosity"] >= 1) as bar:
+                report = seed_load(path, progress=bar)
         except SeedError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(str(report))

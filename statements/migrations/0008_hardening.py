@@ -13,7 +13,7 @@ def create_cache_table(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('statements', '0006_required_positions'),
+        ('statements', '0007_position_scan_index'),
     ]
 
     operations = [

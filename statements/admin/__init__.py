@@ -1,0 +1,12 @@
+"""Curators' screens. Saving or deleting a record, an entity or a catalogue row goes through the
+services, so the admin finds conflicts exactly as the API and the seed loader do.
+
+- ``records``: statements and evidence with their assertions inline, and assertions alone;
+- ``catalogue``: entities, sources, predicates and exclusion rules;
+- ``disputes``: the curator's home (the dispute list), the dispute page and its verdict, and
+  the conflicts beneath; derived rows, never added or deleted by hand.
+"""
+
+from statements.admin import catalogue, disputes, records
+
+__all__ = ["catalogue", "disputes", "records"]
