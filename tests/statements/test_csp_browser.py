@@ -83,7 +83,10 @@ def test_the_admin_works_under_the_policy(live_server, record, page):
         f"/admin/statements/statement/{statement.pk}/change/",
         "/admin/statements/statement/add/",
         f"/admin/statements/dispute/{dispute.pk}/change/",
+        f"/admin/statements/statement/{statement.pk}/history/",
+        "/admin/statements/statement/import/",
         "/admin/statements/entity/?q=mall",
+        "/",
     ]:
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 200, path
