@@ -119,7 +119,7 @@ def main() -> None:
 
     from statements.services.accounts import curator_create
 
-    _, token = curator_create(username="bench-curator", rotate_token=True)
+    _, key = curator_create(username="bench-curator", rotate_token=True)
     framework = settings.REST_FRAMEWORK
     rates = dict.fromkeys(framework["DEFAULT_THROTTLE_RATES"])
     client = Client()
@@ -138,7 +138,7 @@ def main() -> None:
                 name,
                 body,
                 args.runs,
-                HTTP_AUTHORIZATION=f"Token {token.key}",
+                HTTP_AUTHORIZATION=f"Token {key}",
             )
 
 

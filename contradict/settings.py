@@ -5,10 +5,12 @@ checks in-process, no broker. ``.env.example`` lists what production sets.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from corsheaders.defaults import default_headers as cors_default_headers
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -36,16 +38,22 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "corsheaders",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens stored as hashes, with an expiry (rest_framework.authtoken kept them plain).
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "drf_standardized_errors",
     "simple_history",
+    # Locks out repeated failed admin logins (AXES_* below).
+    "axes",
+    "csp",
     "statements",
 ]
 
 MIDDLEWARE = [
+    # Outermost: a database that is down gets /api/ a JSON 503, wherever it failed.
+    "statements.api.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Large JSON under /api/ only (statements/api/compression.py says why that is BREACH-safe).
     "statements.api.compression.ApiJsonGZipMiddleware",
@@ -57,7 +65,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: answers a locked-out login with 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "contradict.urls"
@@ -98,6 +109,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
+# from one address, that pair is locked out for AXES_COOLOFF_MINUTES (a 429 on the admin login).
+# Locking the pair, not the username alone, keeps an attacker from locking a curator out from
+# elsewhere; the address is REMOTE_ADDR, so behind a proxy set AXES_IPWARE_PROXY_COUNT too.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "60")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every manage.py command
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -188,21 +213,27 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 
 # --- The JSON API: DRF, OpenAPI schema, one error shape, throttling (statements/api/). ---
-# Throttle counters live in the cache: per process by default; with CACHE_URL (or
-# REDIS_CACHE_URL), e.g. redis://127.0.0.1:6379/1, shared by every gunicorn worker.
+# Throttle counters live in the cache. With CACHE_URL (or REDIS_CACHE_URL), e.g.
+# redis://127.0.0.1:6379/1, they are shared by every gunicorn worker. Without it, production
+# (DEBUG off) uses the database cache, shared too: a per-process cache would let each worker
+# count on its own, so the real limit would be workers x the setting. Its table comes with
+# `migrate` (statements migration 0007). Development keeps an in-memory cache.
 _CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_CACHE_URL")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
-        if _CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+if _CACHE_URL:
+    _CACHE = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+elif not DEBUG:
+    _CACHE = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "contradict_cache",
+    }
+else:
+    _CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+CACHES = {"default": _CACHE}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous write gets 401 with ``WWW-Authenticate: Token``.
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["statements.api.permissions.CuratorOrReadOnly"],
@@ -235,12 +266,14 @@ REST_FRAMEWORK = {
 DRF_STANDARDIZED_ERRORS = {
     "EXCEPTION_HANDLER_CLASS": "statements.api.handlers.ExceptionHandler",
     "ALLOWED_ERROR_STATUS_CODES": [
-        str(code) for code in (400, 401, 403, 404, 405, 406, 409, 412, 413, 415, 429, 500)
+        str(code) for code in (400, 401, 403, 404, 405, 406, 409, 412, 413, 415, 428, 429, 500, 503)
     ],
     "ERROR_SCHEMAS": {
         "409": "statements.api.exceptions.ErrorResponse409Serializer",
         "412": "statements.api.exceptions.ErrorResponse412Serializer",
         "413": "statements.api.exceptions.ErrorResponse413Serializer",
+        "428": "statements.api.exceptions.ErrorResponse428Serializer",
+        "503": "statements.api.exceptions.ErrorResponse503Serializer",
     },
 }
 
@@ -253,7 +286,8 @@ SPECTACULAR_SETTINGS = {
         "need a curator's token (`Authorization: Token <key>`) or an admin session. Every 4xx "
         "has the same shape: `{type, errors: [{code, detail, attr}]}`, where `attr` names the "
         "field at fault (`assertions.2.value`). Detail responses carry an `ETag`; send it back "
-        "as `If-Match` on PUT, PATCH, DELETE and review to get 412 instead of a lost update."
+        "as `If-Match` on PUT, PATCH, DELETE and review (required: without it, 428) to get 412 "
+        "instead of a lost update."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -304,6 +338,60 @@ CONTRADICT_CHECK_MAX_CONFLICTS = int(os.environ.get("CONTRADICT_CHECK_MAX_CONFLI
 # How many subject-range shards a full re-check is cut into.
 CONTRADICT_RECHECK_SHARDS = int(os.environ.get("CONTRADICT_RECHECK_SHARDS", "16"))
 
+# --- Re-check outbox (statements.services.rechecks): a shard whose task did not reach the broker
+# within this many seconds of being asked for is sent by the sweeper; one sent this long ago and
+# still unfinished is sent again. The sweeper runs on Celery beat (`celery -A contradict beat`,
+# one instance) every CONTRADICT_RECHECK_SWEEP_EVERY seconds, or as `manage.py rechecks_sweep`.
+CONTRADICT_RECHECK_SWEEP_AFTER = int(os.environ.get("CONTRADICT_RECHECK_SWEEP_AFTER", "30"))
+CONTRADICT_RECHECK_RESEND_AFTER = int(os.environ.get("CONTRADICT_RECHECK_RESEND_AFTER", "900"))
+CELERY_BEAT_SCHEDULE = {
+    "rechecks-sweep": {
+        "task": "statements.tasks.rechecks_sweep",
+        "schedule": float(os.environ.get("CONTRADICT_RECHECK_SWEEP_EVERY", "60")),
+    },
+}
+
+# Seconds a client is told to wait (Retry-After) when the database is unavailable (a 503).
+CONTRADICT_RETRY_AFTER = int(os.environ.get("CONTRADICT_RETRY_AFTER", "2"))
+
+# --- API tokens (django-rest-knox): only a hash of each token is stored; each expires after
+# API_TOKEN_TTL_DAYS (0 = never). `Authorization: Token <key>`, as before. Rotate with
+# POST /api/auth/token/rotate/ (a new token; the one sent is revoked), revoke with
+# POST /api/auth/logout/ (this token) or /api/auth/logout-all/ (every token of the user).
+_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=_TOKEN_TTL_DAYS) if _TOKEN_TTL_DAYS else None,
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+
+# --- Content-Security-Policy (django-csp) on every page: the admin, the API, the docs. Everything
+# comes from this origin, no inline script or style, no plugins, no framing. A page that truly
+# needs more adds it for itself with csp.decorators.csp_update (as the docs do with
+# CONTRADICT_CSP_DOCS); a deployment that serves media from elsewhere appends its origin here,
+# e.g. CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append("https://media.example.org").
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # the admin's and Swagger UI's icons are data: URLs
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# What Swagger UI (/api/docs/) and Redoc (/api/redoc/) need on top: both inject inline styles at
+# run time (no nonce can reach them), Redoc's fonts are data: URLs and it parses in a blob: worker.
+# Their scripts still come only from this origin (Swagger UI's init script is a file too).
+CONTRADICT_CSP_DOCS = {
+    "style-src": ["'unsafe-inline'"],
+    "font-src": ["data:"],
+    "worker-src": [SELF, "blob:"],
+}
 # --- Interchange: who publishes the ClaimReviews of reviewed disputes, and where. ---
 CONTRADICT_CLAIMREVIEW_PUBLISHER_NAME = os.environ.get(
     "CONTRADICT_CLAIMREVIEW_PUBLISHER_NAME", "contradict"

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from contradict.health import HealthView, ReadyView
-from statements.api.docs import RedocView, SchemaView, SwaggerDocsView
+from statements.api.docs import RedocView, SchemaView, SwaggerDocsView, redoc_bundle
 from statements.views import home
 
 urlpatterns = [
@@ -17,5 +17,6 @@ urlpatterns = [
     # Swagger UI and Redoc, from the app's own static files (statements/api/docs.py).
     path("api/docs/", SwaggerDocsView.as_view(url_name="schema"), name="docs"),
     path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/redoc/redoc.standalone.js", redoc_bundle, name="redoc-bundle"),
     path("api/", include("statements.api.urls")),
 ]

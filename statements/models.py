@@ -768,6 +768,9 @@ class RecheckShard(RecheckCounts):
     recheck = models.ForeignKey(Recheck, on_delete=models.CASCADE, related_name="shards")
     index = models.PositiveIntegerField()
     spec = models.JSONField(help_text="The shard: a subject-id range, or the generic claims.")
+    # When the shard's task last reached the broker (the outbox: None = not yet; the sweeper
+    # sends it, see statements.services.rechecks.rechecks_sweep).
+    sent_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

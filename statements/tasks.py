@@ -6,7 +6,7 @@ middle of a shard has that shard delivered again; ``recheck_shard_run`` is idemp
 
 from celery import shared_task
 
-from statements.services.rechecks import recheck_mark_failed, recheck_shard_run
+from statements.services.rechecks import recheck_mark_failed, recheck_shard_run, rechecks_sweep
 
 
 @shared_task(
@@ -26,3 +26,9 @@ def recheck_shard(self, shard_id: int) -> dict:
             recheck_mark_failed(shard_id=shard_id, error=repr(error))
         raise
     return {"shard": shard_id, "done": bool(shard and shard.finished_at)}
+
+
+@shared_task(name="statements.tasks.rechecks_sweep", ignore_result=True)
+def rechecks_sweep_task() -> int:
+    """Send the re-check shards that never reached the broker (Celery beat runs this)."""
+    return rechecks_sweep()

@@ -7,7 +7,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from statements.models import Assertion, Conflict, ConflictStatus
@@ -128,5 +128,6 @@ def api_client():
 def curator_api_client(curator):
     """Return a DRF API client authenticated with the curator's token."""
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=curator).key}")
+    _, key = AuthToken.objects.create(user=curator)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client

@@ -11,7 +11,7 @@ import re
 from django.core.serializers.json import DjangoJSONEncoder
 from rest_framework.exceptions import ParseError
 
-from statements.api.exceptions import PreconditionFailed
+from statements.api.exceptions import PreconditionFailed, PreconditionRequired
 
 # ``*`` or a list of entity tags (RFC 9110 §13.1.1); the schema declares the same pattern.
 ENTITY_TAGS = re.compile(r'(\*|(W/)?"[\x21\x23-\x7e]*"(\s*,\s*(W/)?"[\x21\x23-\x7e]*")*)')
@@ -34,11 +34,13 @@ def _tags(header: str, name: str) -> list[str]:
 def check_if_match(request, current_etag: str) -> None:
     """Raise 412 when the request's If-Match names neither ``current_etag`` nor ``*``.
 
-    Without If-Match the write goes ahead (clients opt in to the check).
+    Without If-Match, 428: a writer that leaves it out would silently overwrite a colleague's
+    change, so every update, delete and review must say which version it read (``*`` says
+    "whatever is there", on purpose).
     """
     header = request.headers.get("If-Match")
-    if header is None:
-        return
+    if header is None or not header.strip():
+        raise PreconditionRequired()
     tags = _tags(header, "If-Match")
     if "*" in tags or current_etag in tags:
         return

@@ -7,8 +7,6 @@ HTTP server for an overlong URL, ETag on detail responses and Location on 201. T
 last and adds them, so a generated client has a declared type for every answer it can get.
 """
 
-from django.conf import settings
-
 from statements.api.conditional import ENTITY_TAGS
 from statements.api.schema import VALIDATION_ERROR_ITEM
 
@@ -29,15 +27,6 @@ LOCATION_HEADER = {
 }
 # An entity tag or ``*``: anything else is refused with a 400.
 ENTITY_TAGS_PATTERN = f"^{ENTITY_TAGS.pattern}$"
-
-
-def if_match_required() -> bool:
-    """Return whether writes without If-Match are refused (428).
-
-    The hook for the precondition-required setting: while no setting turns it on, 428 is not
-    documented because the server never sends it.
-    """
-    return bool(getattr(settings, "API_REQUIRE_IF_MATCH", False))
 
 
 def _ref(name: str) -> dict:
@@ -159,11 +148,6 @@ def postprocess_contract(result, generator, request, public):
                 for ok in ("200",):
                     if ok in responses:
                         responses[ok].setdefault("headers", {}).update(ETAG_HEADER)
-                if if_match_required():
-                    responses["428"] = {
-                        "description": "Precondition required: send the ETag as If-Match.",
-                        "content": responses["412"]["content"],
-                    }
             if method == "post" and "201" in responses:
                 responses["201"].setdefault("headers", {}).update(
                     {**LOCATION_HEADER, **ETAG_HEADER}

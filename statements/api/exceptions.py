@@ -1,10 +1,10 @@
-"""The client errors the API raises itself (409, 412, 413), and their schema components.
+"""The errors the API raises itself (409, 412, 413, 428, 503), and their schema components.
 
 Formatting lives in ``handlers``: every 4xx has one shape, ``{"type", "errors": [{"code",
 "detail", "attr"}]}``.
 """
 
-from drf_standardized_errors.openapi_serializers import ClientErrorEnum
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ServerErrorEnum
 from rest_framework import exceptions, serializers, status
 
 
@@ -12,6 +12,15 @@ class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = "The record changed since you read it (If-Match does not match its ETag)."
     default_code = "precondition_failed"
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = (
+        "This write needs an If-Match header: the ETag of the record as you read it "
+        "(or * to overwrite whatever is there)."
+    )
+    default_code = "precondition_required"
 
 
 class RequestTooLarge(exceptions.APIException):
@@ -30,7 +39,11 @@ class _ClientError(serializers.Serializer):
     type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
 
 
-def _error_serializers(status_code: int, code: str, detail: str):
+class _ServerError(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ServerErrorEnum.choices)
+
+
+def _error_serializers(status_code: int, code: str, detail: str, base=_ClientError):
     error = type(
         f"Error{status_code}Serializer",
         (serializers.Serializer,),
@@ -42,7 +55,7 @@ def _error_serializers(status_code: int, code: str, detail: str):
     )
     return type(
         f"ErrorResponse{status_code}Serializer",
-        (_ClientError,),
+        (base,),
         {"errors": error(many=True), "__doc__": detail},
     )
 
@@ -51,6 +64,14 @@ ErrorResponse409Serializer = _error_serializers(409, InUse.default_code, InUse.d
 ErrorResponse412Serializer = _error_serializers(
     412, PreconditionFailed.default_code, PreconditionFailed.default_detail
 )
+ErrorResponse428Serializer = _error_serializers(
+    428, PreconditionRequired.default_code, PreconditionRequired.default_detail
+)
 ErrorResponse413Serializer = _error_serializers(
     413, RequestTooLarge.default_code, RequestTooLarge.default_detail
 )
+
+ErrorResponse503Serializer = _error_serializers(
+    503, "service_unavailable", "The database is unavailable; retry after Retry-After seconds.",
+    base=_ServerError,
+)  # fmt: skip

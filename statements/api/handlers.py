@@ -11,6 +11,7 @@ from rest_framework import exceptions
 from rest_framework.settings import api_settings
 
 from statements.api.exceptions import InUse, RequestTooLarge
+from statements.api.unavailable import ServiceUnavailable, is_database_down
 
 
 def validation_error_from_django(error: django_exceptions.ValidationError):
@@ -49,6 +50,8 @@ class ExceptionHandler(BaseExceptionHandler):
             return InUse()
         if isinstance(exc, django_exceptions.RequestDataTooBig):
             return RequestTooLarge()
+        if is_database_down(exc):
+            return ServiceUnavailable()
         return super().convert_known_exceptions(exc)
 
     def format_exception(self, exc: exceptions.APIException) -> dict:

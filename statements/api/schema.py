@@ -10,6 +10,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import get_view_model
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
 from drf_standardized_errors.settings import package_settings
+from knox.settings import knox_settings
 from rest_framework.request import Request
 from rest_framework.schemas.utils import get_pk_description
 from rest_framework.settings import api_settings
@@ -26,7 +27,7 @@ class AutoSchema(StandardizedErrorsAutoSchema):
             return self.method == "DELETE" and super()._should_add_error_response(
                 responses, status_code
             )
-        if status_code == "412":
+        if status_code in ("412", "428"):
             return self._takes_if_match() and super()._should_add_error_response(
                 responses, status_code
             )
@@ -81,26 +82,28 @@ class AutoSchema(StandardizedErrorsAutoSchema):
 
 
 class TokenScheme(OpenApiAuthenticationExtension):
-    """DRF's TokenAuthentication: ``Authorization: Token <key>``.
+    """django-rest-knox's TokenAuthentication: ``Authorization: Token <key>``.
 
     OpenAPI 3.0 has no way to declare a prefix other than ``Bearer`` (``type: http`` allows
     only registered schemes, and Swagger UI knows only basic and bearer), so this is an
     ``apiKey`` in the ``Authorization`` header whose value is the keyword, a space and the key.
     """
 
-    target_class = "rest_framework.authentication.TokenAuthentication"
+    target_class = "knox.auth.TokenAuthentication"
     name = "tokenAuth"
     match_subclasses = True
     priority = 1  # over drf-spectacular's own
 
     def get_security_definition(self, auto_schema):
-        keyword = self.target.keyword
+        keyword = knox_settings.AUTH_HEADER_PREFIX
         return {
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
             "description": (
-                f"A curator's token, sent as `Authorization: {keyword} <key>`: the header's "
+                f"A curator's token (it expires; `manage.py curator_create` prints one, "
+                f"`POST /api/auth/token/rotate/` swaps it for a new one), sent as "
+                f"`Authorization: {keyword} <key>`: the header's "
                 f"value is the word `{keyword}`, a space, then the key (in Swagger UI's "
                 f"Authorize dialog, type `{keyword} <key>`). Generated clients need the prefix "
                 f'set: openapi-python-client `AuthenticatedClient(token=key, prefix="{keyword}")`, '

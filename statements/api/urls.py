@@ -7,6 +7,7 @@ from statements.api import exports, views
 from statements.api.imports import ClaimReviewImportApi
 from statements.api.pictures import DisputeGraphApi, TimelineApi
 from statements.api.rechecks import RecheckViewSet
+from statements.api.tokens import TokenLogoutAllApi, TokenLogoutApi, TokenRotateApi
 
 router = DefaultRouter()
 router.include_format_suffixes = False
@@ -24,6 +25,9 @@ router.register("rechecks", RecheckViewSet, basename="recheck")
 
 urlpatterns = [
     path("check/", views.CheckApi.as_view(), name="check"),
+    path("auth/token/rotate/", TokenRotateApi.as_view(), name="token-rotate"),
+    path("auth/logout/", TokenLogoutApi.as_view(), name="token-logout"),
+    path("auth/logout-all/", TokenLogoutAllApi.as_view(), name="token-logout-all"),
     path("imports/claimreview/", ClaimReviewImportApi.as_view(), name="import-claimreview"),
     path("exports/statements/", exports.StatementExportApi.as_view(), name="export-statements"),
     path("exports/evidence/", exports.EvidenceExportApi.as_view(), name="export-evidence"),

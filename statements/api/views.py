@@ -54,7 +54,11 @@ IF_MATCH = OpenApiParameter(
     "If-Match",
     str,
     OpenApiParameter.HEADER,
-    description="The ETag you read. If the record changed since, the request fails with 412.",
+    required=True,
+    description=(
+        "The ETag you read (or `*` to overwrite whatever is there). If the record changed "
+        "since, the request fails with 412; without the header, with 428."
+    ),
 )
 IF_NONE_MATCH = OpenApiParameter(
     "If-None-Match",

@@ -6,7 +6,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 CURATORS_GROUP = "curators"
 
@@ -29,10 +29,13 @@ def curator_create(
     email: str | None = None,
     rotate_token: bool = False,
 ):
-    """Create or update the staff user ``username`` in the curators group; return it and its token.
+    """Create or update the staff user ``username`` in the curators group; return it and a new
+    API token (the key in plain text: only its hash is stored, so this is the one chance to see it).
 
-    ``password`` replaces the user's password when given; ``email`` likewise. ``rotate_token``
-    replaces the API token (a reset password means the old credentials may be known).
+    ``password`` replaces the user's password when given; ``email`` likewise. Every call issues
+    a fresh token that expires after ``REST_KNOX["TOKEN_TTL"]``; the user's other tokens keep
+    working until they expire, unless ``rotate_token`` revokes them (a reset password means the
+    old credentials may be known).
     """
     user, _ = get_user_model().objects.get_or_create(username=username)
     user.is_staff = True
@@ -46,6 +49,6 @@ def curator_create(
     user.save()
     user.groups.add(curators_group())
     if rotate_token:
-        Token.objects.filter(user=user).delete()
-    token, _ = Token.objects.get_or_create(user=user)
-    return user, token
+        AuthToken.objects.filter(user=user).delete()
+    _, key = AuthToken.objects.create(user=user)
+    return user, key

@@ -6,7 +6,10 @@ data twice adds no history), and returns the row with whether it was created or 
 A predicate or an exclusion rule says what assertions mean, so changing or deleting one (or
 adding a rule) changes which stored pairs clash: once the transaction commits, a full re-check
 starts (``recheck_on_commit``), on Celery when a broker is set and in-process otherwise. However
-many such changes one transaction makes (a seed load, say), it starts one re-check.
+many such changes one transaction makes (a seed load, say), it starts one re-check. Its
+``Recheck`` row is written in the same transaction as the change (the re-check outbox, see
+``statements.services.rechecks``), so a change never commits without its re-check, even when
+the broker is down.
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ from typing import Any, Literal
 
 from django.db import models, transaction
 
-from statements.models import Assertion, ExclusionRule, Predicate, Source
-from statements.services.rechecks import recheck_start
+from statements.models import Assertion, ExclusionRule, Predicate, Recheck, Source
+from statements.services.rechecks import recheck_create, recheck_dispatch, recheck_run_inline
 from statements.services.validation import exclusion_rule_clean, predicate_change_clean
 
 Outcome = Literal["created", "updated", "unchanged"]
@@ -33,23 +36,31 @@ RULE_CONDITION_FIELDS = tuple(
 class PendingRecheck:
     """The full re-check a transaction asked for: runs once on commit, with every reason.
 
-    After the commit, ``recheck`` is the ``Recheck`` row it started (done if it ran
-    in-process, pending or running if it went to Celery).
+    ``recheck`` is its ``Recheck`` row, written in the transaction; after the commit it is
+    done if it ran in-process, pending or running if it went to Celery.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, recheck: Recheck) -> None:
         # Django names a failed robust callback by its ``__qualname__`` when it logs the error;
         # an instance has none of its own, and without it the logging itself would raise (a 500
         # for a write that committed).
         self.__qualname__ = f"{type(self).__qualname__}.__call__"
         self.reasons: list[str] = []
-        self.recheck = None
+        self.recheck = recheck
         self.ran = False
+
+    def add(self, reason: str) -> None:
+        self.reasons.append(reason)
+        self.recheck.reason = "; ".join(dict.fromkeys(self.reasons))[:300]
+        self.recheck.save(update_fields=["reason"])
 
     def __call__(self) -> None:
         self.ran = True
-        reason = "; ".join(dict.fromkeys(self.reasons))
-        self.recheck = recheck_start(reason=reason[:300])
+        if self.recheck.backend == Recheck.Backend.INLINE:
+            recheck_run_inline(recheck=self.recheck)
+        else:
+            recheck_dispatch(recheck_id=self.recheck.pk)
+        self.recheck.refresh_from_db()
 
 
 def recheck_pending() -> PendingRecheck | None:
@@ -72,11 +83,11 @@ def recheck_on_commit(*, reason: str) -> PendingRecheck | None:
         return None
     pending = recheck_pending()
     if pending is None:
-        pending = PendingRecheck()
+        pending = PendingRecheck(recheck_create(reason=reason[:300]))
         # Robust: the change is committed by then, so a failed re-check is logged (and shows
         # on its Recheck row), not turned into an error for a write that succeeded.
         transaction.on_commit(pending, robust=True)
-    pending.reasons.append(reason)
+    pending.add(reason)
     return pending
 
 

@@ -31,6 +31,7 @@ from statements.selectors.candidates import (
     position_facts,
     supporters_of,
 )
+from statements.services.block_locks import blocks_lock
 from statements.services.disputes import disputes_refresh
 from statements.services.explanations import conflict_explanation
 from statements.services.findings import (
@@ -71,6 +72,9 @@ def conflicts_check_positions(*, position_ids: Iterable[int]) -> RecheckCounts:
         facts = position_facts(ids, predicates)
         world = DbWorld()
         world.load(mentioned(facts))
+        # Before reading candidates: a concurrent writer of a clashing claim waits here until
+        # this transaction commits, then sees these positions (see block_locks).
+        blocks_lock(facts, world)
         candidates = candidates_for(facts, world, predicates)
         findings = check(facts, candidates, active_rules(), world)
         by_id = {fact.id: fact for fact in (*candidates, *facts)}

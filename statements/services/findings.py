@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -119,11 +120,38 @@ class _Derived:
     def differs_from(self, conflict: Conflict) -> bool:
         return (
             conflict.rules,
-            conflict.reasons,
+            json_numbers(conflict.reasons),
             conflict.pair_classes,
-            conflict.supporter_pairs,
+            json_numbers(conflict.supporter_pairs),
             conflict.score,
-        ) != (self.rules, self.reasons, self.pair_classes, self.supporter_pairs, self.score)
+        ) != (
+            self.rules,
+            json_numbers(self.reasons),
+            self.pair_classes,
+            json_numbers(self.supporter_pairs),
+            self.score,
+        )
+
+
+def json_numbers(value: Any) -> Any:
+    """Return JSON data ``value`` with every number a float, to compare stored and derived.
+
+    PostgreSQL's jsonb keeps numbers as decimals and prints a large float in full: 1e308 comes
+    back as the 309-digit integer 10**308, which Python does not count equal to the float, so
+    every re-check saw a change (and wrote a history row) where there was none.
+    """
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int | float):
+        try:
+            return float(value)
+        except OverflowError:  # an integer beyond float range: compare it as it is
+            return value
+    if isinstance(value, list | tuple):
+        return [json_numbers(item) for item in value]
+    if isinstance(value, dict):
+        return {key: json_numbers(item) for key, item in value.items()}
+    return value
 
 
 def _derive(

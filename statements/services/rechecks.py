@@ -5,17 +5,26 @@ A re-check is a ``Recheck`` row with one ``RecheckShard`` row per shard (subject
 transaction and then marks itself done, so a shard that runs twice (a killed worker's message
 delivered again) changes nothing the second time, and the conflict set is the same whichever
 way the shards ran. The shard that finishes last rebuilds the disputes from the conflicts.
+
+On Celery the rows are an outbox: they commit with the request that asked for the re-check,
+the shards' tasks are sent only after that commit (``recheck_dispatch``), and a shard that did
+not reach the broker (it was down) keeps ``sent_at`` empty. ``rechecks_sweep`` (Celery beat,
+or ``manage.py rechecks_sweep`` on a timer) sends every such shard older than a bound, and
+again any shard sent long ago that never finished (a broker that lost its queue), so a re-check
+asked for while the broker was down runs once it is back.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from statements.models import Recheck, RecheckShard, RecheckStatus
@@ -23,6 +32,8 @@ from statements.services.disputes import disputes_rebuild
 from statements.services.recheck_scan import Shard, conflicts_recheck, conflicts_recheck_shards
 
 COUNT_FIELDS = ("found", "new", "retracted", "unchanged", "restored")
+
+logger = logging.getLogger(__name__)
 
 
 def celery_enabled() -> bool:
@@ -61,20 +72,104 @@ def recheck_start(
     """
     recheck = recheck_create(shards=shards, reason=reason, requested_by=requested_by)
     if recheck.backend == Recheck.Backend.INLINE:
-        for shard_id in recheck.shards.order_by("index").values_list("id", flat=True):
-            try:
-                recheck_shard_run(shard_id=shard_id, progress=progress)
-            except Exception as error:
-                recheck_mark_failed(shard_id=shard_id, error=repr(error))
-                raise
+        recheck_run_inline(recheck=recheck, progress=progress)
     else:
-        from statements.tasks import recheck_shard
-
-        shard_ids = list(recheck.shards.order_by("index").values_list("id", flat=True))
-        # Send only once the rows are committed, or a fast worker would not find them.
-        transaction.on_commit(lambda: [recheck_shard.delay(pk) for pk in shard_ids])
+        recheck_dispatch_on_commit(recheck=recheck)
     recheck.refresh_from_db()
     return recheck
+
+
+def recheck_run_inline(
+    *, recheck: Recheck, progress: Callable[[int], None] | None = None
+) -> Recheck:
+    """Run every shard of ``recheck`` here, in order; a failing shard marks it failed."""
+    for shard_id in recheck.shards.order_by("index").values_list("id", flat=True):
+        try:
+            recheck_shard_run(shard_id=shard_id, progress=progress)
+        except Exception as error:
+            recheck_mark_failed(shard_id=shard_id, error=repr(error))
+            raise
+    return recheck
+
+
+def recheck_dispatch_on_commit(*, recheck: Recheck) -> None:
+    """Send ``recheck``'s shards once the current transaction commits (now, outside one).
+
+    Only once the rows are committed, or a fast worker would not find them; robust, because
+    the request that asked for the re-check has committed by then and must not fail for it.
+    """
+    recheck_id = recheck.pk
+    transaction.on_commit(lambda: recheck_dispatch(recheck_id=recheck_id), robust=True)
+
+
+def recheck_dispatch(*, recheck_id: int, shard_ids: list[int] | None = None) -> int:
+    """Send the unfinished shards of a re-check (or ``shard_ids``) to the broker; return how
+    many reached it.
+
+    A broker that is down is not an error here: the shards keep ``sent_at`` empty, the failure
+    is logged, and ``rechecks_sweep`` sends them later.
+    """
+    from statements.tasks import recheck_shard
+
+    shards = RecheckShard.objects.filter(recheck_id=recheck_id, finished_at__isnull=True)
+    if shard_ids is not None:
+        shards = shards.filter(pk__in=shard_ids)
+    sent = 0
+    for shard_id in shards.order_by("index").values_list("id", flat=True):
+        try:
+            recheck_shard.apply_async((shard_id,), retry_policy=PUBLISH_RETRY)
+        except Exception:
+            logger.warning(
+                "re-check %s: shard %s not sent, the sweeper will send it",
+                recheck_id,
+                shard_id,
+                exc_info=True,
+            )
+            break  # the broker is down: the next shard would wait the same retries for nothing
+        RecheckShard.objects.filter(pk=shard_id).update(sent_at=timezone.now())
+        sent += 1
+    return sent
+
+
+# Publishing retries briefly (a broker restarting for a second); a broker that stays down
+# leaves the shard to the sweeper rather than holding the request that asked for it.
+PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+
+
+def rechecks_sweep(
+    *, unsent_after: timedelta | None = None, resend_after: timedelta | None = None
+) -> int:
+    """Send the shards of unfinished Celery re-checks that never reached the broker; return
+    how many were sent.
+
+    A shard not sent within ``unsent_after`` of its re-check's creation (the broker was down
+    when it was asked for), or sent more than ``resend_after`` ago and still unfinished (the
+    broker lost it), is sent again. A shard delivered twice runs once (``recheck_shard_run``).
+    """
+    now = timezone.now()
+    if unsent_after is None:
+        unsent_after = timedelta(seconds=settings.CONTRADICT_RECHECK_SWEEP_AFTER)
+    if resend_after is None:
+        resend_after = timedelta(seconds=settings.CONTRADICT_RECHECK_RESEND_AFTER)
+    due = (
+        RecheckShard.objects.filter(
+            finished_at__isnull=True,
+            recheck__backend=Recheck.Backend.CELERY,
+            recheck__status__in=(RecheckStatus.PENDING, RecheckStatus.RUNNING),
+        )
+        .filter(
+            Q(sent_at__isnull=True, recheck__created_at__lte=now - unsent_after)
+            | Q(sent_at__lte=now - resend_after)
+        )
+        .order_by("recheck_id", "index")
+    )
+    by_recheck: dict[int, list[int]] = {}
+    for recheck_id, shard_id in due.values_list("recheck_id", "id"):
+        by_recheck.setdefault(recheck_id, []).append(shard_id)
+    sent = 0
+    for recheck_id, shard_ids in by_recheck.items():
+        sent += recheck_dispatch(recheck_id=recheck_id, shard_ids=shard_ids)
+    return sent
 
 
 def recheck_shard_run(

@@ -4,7 +4,7 @@ signed-in user who is not a curator."""
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from statements.models import Statement
@@ -50,5 +50,5 @@ def user_api_client(db):
     """Return a client authenticated as a signed-in user who is not a curator."""
     user = get_user_model().objects.create_user(username="reader", password="reader-password")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=user)[1]}")
     return client

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 
@@ -68,7 +68,7 @@ def test_model_permissions_let_a_non_curator_write_that_model_only(seeded):
     user = get_user_model().objects.create_user(username="editor")
     user.user_permissions.add(Permission.objects.get(codename="add_source"))
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=user)[1]}")
     assert (
         client.post("/api/sources/", {"slug": "s1", "title": "S"}, format="json").status_code == 201
     )

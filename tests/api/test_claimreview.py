@@ -4,7 +4,7 @@ import pytest
 from pyld import jsonld
 
 from statements.models import Dispute, Position
-from tests.api.utils import error_attrs
+from tests.api.utils import error_attrs, if_match
 
 SCHEMA = "https://schema.org/"
 MALL_STATUS = "Amstor shopping mall · facility status"
@@ -23,7 +23,10 @@ def _position(dispute: Dispute, value: str) -> Position:
 
 
 def _review(client, dispute: Dispute, **body):
-    response = client.post(f"/api/disputes/{dispute.pk}/review/", body, format="json")
+    response = client.post(
+        f"/api/disputes/{dispute.pk}/review/", body, format="json",
+        **if_match(client, f"/api/disputes/{dispute.pk}/"),
+    )  # fmt: skip
     assert response.status_code == 200, response.json()
 
 

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 from django.db import connection
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from statements.models import Dispute, DisputeStatus, Statement
@@ -14,9 +14,9 @@ from tests.api.utils import error_attrs
 
 @pytest.fixture
 def second_curator_client(db):
-    _, token = curator_create(username="second-curator")
+    _, key = curator_create(username="second-curator")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 
@@ -26,7 +26,9 @@ def test_detail_responses_carry_an_etag_that_changes_with_the_record(seeded, cur
     first = curator_api_client.get(url)
     assert first["ETag"].startswith('"')
     assert curator_api_client.get(url)["ETag"] == first["ETag"]
-    patched = curator_api_client.patch(url, {"context": "New context."}, format="json")
+    patched = curator_api_client.patch(
+        url, {"context": "New context."}, format="json", HTTP_IF_MATCH=first["ETag"]
+    )
     assert patched["ETag"] != first["ETag"]
     assert curator_api_client.get(url)["ETag"] == patched["ETag"]
 
@@ -61,6 +63,36 @@ def test_a_stale_if_match_is_a_412_and_changes_nothing(seeded, curator_api_clien
         url, payload, format="json", HTTP_IF_MATCH=current["ETag"]
     )
     assert ok.status_code in (200, 204), ok.content
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("put", "/api/statements/{statement}/"),
+        ("patch", "/api/statements/{statement}/"),
+        ("delete", "/api/statements/{statement}/"),
+        ("patch", "/api/entities/amstor-mall/"),
+        ("delete", "/api/sources/daily-mail-2022-06-30/"),
+        ("patch", "/api/predicates/killed_count/"),
+        ("post", "/api/disputes/{dispute}/review/"),
+    ],
+)
+def test_a_write_without_if_match_is_a_428_naming_the_header_and_changes_nothing(
+    seeded, curator_api_client, method, url
+):
+    statement = Statement.objects.get(ref="konashenkov-non-functioning")
+    dispute = Dispute.objects.filter(status=DisputeStatus.OPEN).first()
+    url = url.format(statement=statement.pk, dispute=dispute.pk)
+    before = curator_api_client.get(url.removesuffix("review/"))["ETag"]
+
+    response = getattr(curator_api_client, method)(
+        url, {"quote": "Changed.", "verdict": "unresolved"}, format="json"
+    )
+
+    assert response.status_code == 428, response.content
+    assert error_attrs(response) == {None: "precondition_required"}
+    assert "If-Match" in response.json()["errors"][0]["detail"]
+    assert curator_api_client.get(url.removesuffix("review/"))["ETag"] == before
 
 
 def test_two_curators_saving_the_same_verdict_one_wins_the_other_gets_412(
@@ -114,7 +146,7 @@ def test_concurrent_reviews_on_postgresql_one_wins(transactional_db, seeded):
     clients = []
     for token in tokens:
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         clients.append(client)
     etag = clients[0].get(url)["ETag"]
     barrier = threading.Barrier(len(clients))
@@ -138,4 +170,4 @@ def test_concurrent_reviews_on_postgresql_one_wins(transactional_db, seeded):
     for thread in threads:
         thread.join()
     assert sorted(statuses) == [200, 412, 412, 412]
-    assert Token.objects.count() >= 4
+    assert AuthToken.objects.count() >= 4

@@ -4,7 +4,7 @@ import pytest
 from openapi_schema_validator import OAS30Validator
 from rest_framework.test import APIClient
 
-from tests.api.utils import error_attrs, statement_payload
+from tests.api.utils import error_attrs, if_match, statement_payload
 
 
 @pytest.fixture(scope="module")
@@ -53,13 +53,21 @@ def test_ordering_is_documented_as_the_fields_it_takes(schema):
     assert ordering["schema"]["pattern"].startswith("^-?(created_at|id|last_activity_at|score)")
 
 
-@pytest.mark.parametrize("header", ["", "0", "abc", '"unterminated'])
+@pytest.mark.parametrize("header", ["0", "abc", '"unterminated'])
 def test_a_malformed_if_match_is_a_400_not_a_412(seeded, curator_api_client, header):
     response = curator_api_client.patch(
         "/api/sources/daily-mail-2022-06-30/", {"title": "x"}, format="json", HTTP_IF_MATCH=header
     )
     assert response.status_code == 400
     assert error_attrs(response) == {None: "invalid_header"}
+
+
+def test_an_empty_if_match_is_a_missing_one_428(seeded, curator_api_client):
+    response = curator_api_client.patch(
+        "/api/sources/daily-mail-2022-06-30/", {"title": "x"}, format="json", HTTP_IF_MATCH=""
+    )
+    assert response.status_code == 428
+    assert error_attrs(response) == {None: "precondition_required"}
 
 
 def test_a_conditional_read_documents_its_304_and_etag(schema, seeded, api_client):
@@ -104,7 +112,10 @@ def test_a_source_without_url_shows_null_not_an_empty_string(seeded, curator_api
     )
     assert created.status_code == 201
     assert created.json()["url"] is None
-    blank = curator_api_client.patch("/api/sources/no-url/", {"url": ""}, format="json")
+    url = "/api/sources/no-url/"
+    blank = curator_api_client.patch(
+        url, {"url": ""}, format="json", **if_match(curator_api_client, url)
+    )
     assert blank.status_code == 400
     assert error_attrs(blank) == {"url": "blank"}
 
@@ -123,8 +134,9 @@ def test_an_empty_filter_is_read_as_no_filter(schema, seeded, api_client):
 def test_a_value_of_the_wrong_json_type_is_refused_not_converted(
     seeded, curator_api_client, field, value
 ):
+    url = "/api/predicates/facility_status/"
     response = curator_api_client.patch(
-        "/api/predicates/facility_status/", {field: value}, format="json"
+        url, {field: value}, format="json", **if_match(curator_api_client, url)
     )
     assert response.status_code == 400
     assert error_attrs(response) == {field: "invalid"}

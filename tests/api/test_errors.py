@@ -6,7 +6,7 @@ import pytest
 from django.test import override_settings
 
 from statements.models import Assertion, Statement
-from tests.api.utils import error_attrs, statement_payload
+from tests.api.utils import error_attrs, if_match, statement_payload
 
 
 @pytest.fixture
@@ -239,7 +239,9 @@ def test_wrong_method_is_a_405(seeded, curator_api_client):
 
 
 def test_deleting_an_entity_in_use_is_a_409(seeded, curator_api_client):
-    response = curator_api_client.delete("/api/entities/amstor-mall/")
+    response = curator_api_client.delete(
+        "/api/entities/amstor-mall/", **if_match(curator_api_client, "/api/entities/amstor-mall/")
+    )
     assert response.status_code == 409
     assert error_attrs(response) == {None: "in_use"}
     assert curator_api_client.get("/api/entities/amstor-mall/").status_code == 200
@@ -247,7 +249,10 @@ def test_deleting_an_entity_in_use_is_a_409(seeded, curator_api_client):
 
 def test_entity_made_part_of_its_own_part_is_named(seeded, curator_api_client):
     response = curator_api_client.patch(
-        "/api/entities/russian-federation/", {"part_of": "russian-mod"}, format="json"
+        "/api/entities/russian-federation/",
+        {"part_of": "russian-mod"},
+        format="json",
+        **if_match(curator_api_client, "/api/entities/russian-federation/"),
     )
     assert response.status_code == 400
     assert set(error_attrs(response)) == {"part_of"}

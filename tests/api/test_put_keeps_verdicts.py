@@ -1,6 +1,7 @@
 """A statement replaced by PUT keeps the verdicts on the claims it still makes."""
 
 from statements.models import DisputeStatus, Statement
+from tests.api.utils import if_match
 
 REF = "konashenkov-non-functioning"
 
@@ -47,6 +48,7 @@ def _dismiss_its_dispute(client, statement):
         f"/api/disputes/{dispute.pk}/review/",
         {"verdict": "not_a_contradiction", "note": "Read in context."},
         format="json",
+        **if_match(client, f"/api/disputes/{dispute.pk}/"),
     )
     assert response.status_code == 200, response.json()
     return dispute
@@ -60,7 +62,12 @@ def test_a_dismissed_dispute_stays_dismissed_when_a_statement_is_resent_without_
     assertion_ids = sorted(statement.assertions.values_list("pk", flat=True))
     payload = _resent(statement.pk, curator_api_client, note="Resent by a client without ids.")
 
-    response = curator_api_client.put(f"/api/statements/{statement.pk}/", payload, format="json")
+    response = curator_api_client.put(
+        f"/api/statements/{statement.pk}/",
+        payload,
+        format="json",
+        **if_match(curator_api_client, f"/api/statements/{statement.pk}/"),
+    )
 
     assert response.status_code == 200, response.json()
     assert sorted(item["id"] for item in response.json()["assertions"]) == assertion_ids
@@ -77,7 +84,12 @@ def test_a_changed_claim_resent_without_ids_reopens_the_dispute(seeded, curator_
     old_ids = set(statement.assertions.values_list("pk", flat=True))
     payload = _resent(statement.pk, curator_api_client, value="closed")
 
-    response = curator_api_client.put(f"/api/statements/{statement.pk}/", payload, format="json")
+    response = curator_api_client.put(
+        f"/api/statements/{statement.pk}/",
+        payload,
+        format="json",
+        **if_match(curator_api_client, f"/api/statements/{statement.pk}/"),
+    )
 
     assert response.status_code == 200, response.json()
     assert not old_ids & {item["id"] for item in response.json()["assertions"]}

@@ -8,7 +8,7 @@ import pytest
 
 from statements.models import Assertion, ExclusionRule, Predicate
 from statements.services import catalogue
-from tests.api.utils import error_attrs
+from tests.api.utils import error_attrs, if_match
 
 RULES = "/api/exclusion-rules/"
 RULE = "/api/exclusion-rules/mall-non-functioning-excludes-people/"
@@ -83,7 +83,9 @@ def test_an_exclusion_rule_the_engine_cannot_evaluate_is_a_400_naming_the_field(
 
 
 def test_a_bad_value_patched_onto_a_stored_rule_is_refused(seeded, curator_api_client):
-    response = curator_api_client.patch(RULE, {"right_value": "abc"}, format="json")
+    response = curator_api_client.patch(
+        RULE, {"right_value": "abc"}, format="json", **if_match(curator_api_client, RULE)
+    )
     assert response.status_code == 400
     assert set(error_attrs(response)) == {"right_value"}
     assert ExclusionRule.objects.get(slug="mall-non-functioning-excludes-people").right_value == 0
@@ -151,7 +153,12 @@ def test_a_predicate_change_that_strands_assertions_is_a_400(
     seeded, curator_api_client, slug, change, field
 ):
     before = Predicate.objects.filter(slug=slug).values().get()
-    response = curator_api_client.patch(f"/api/predicates/{slug}/", change, format="json")
+    response = curator_api_client.patch(
+        f"/api/predicates/{slug}/",
+        change,
+        format="json",
+        **if_match(curator_api_client, f"/api/predicates/{slug}/"),
+    )
     assert response.status_code == 400, response.json()
     assert set(error_attrs(response)) == {field}
     assert Predicate.objects.filter(slug=slug).values().get() == before
@@ -174,7 +181,10 @@ def test_a_predicate_change_that_strands_a_rule_is_a_400(seeded, curator_api_cli
     )
     assert rule.status_code == 201, rule.json()
     response = curator_api_client.patch(
-        "/api/predicates/alarm_level/", {"choices": ["low"]}, format="json"
+        "/api/predicates/alarm_level/",
+        {"choices": ["low"]},
+        format="json",
+        **if_match(curator_api_client, "/api/predicates/alarm_level/"),
     )
     assert response.status_code == 400
     assert set(error_attrs(response)) == {"choices"}
@@ -189,14 +199,20 @@ def test_unused_predicates_and_harmless_changes_still_change(seeded, curator_api
     )
     assert created.status_code == 201
     unused = curator_api_client.patch(
-        "/api/predicates/crowd_size/", {"value_type": "number", "choices": []}, format="json"
+        "/api/predicates/crowd_size/",
+        {"value_type": "number", "choices": []},
+        format="json",
+        **if_match(curator_api_client, "/api/predicates/crowd_size/"),
     )
     assert unused.status_code == 200, unused.json()
     kinds = sorted(Assertion.objects.filter(predicate__slug="struck").values_list(
         "object__kind", flat=True
     ).distinct())  # fmt: skip
     wider = curator_api_client.patch(
-        "/api/predicates/struck/", {"object_kinds": kinds}, format="json"
+        "/api/predicates/struck/",
+        {"object_kinds": kinds},
+        format="json",
+        **if_match(curator_api_client, "/api/predicates/struck/"),
     )
     assert wider.status_code == 200, wider.json()
 
@@ -207,18 +223,21 @@ def test_unused_predicates_and_harmless_changes_still_change(seeded, curator_api
 def test_a_failing_recheck_is_logged_and_the_write_still_succeeds(
     seeded, curator_api_client, django_capture_on_commit_callbacks, monkeypatch, caplog
 ):
-    def broken(*, reason):
-        raise RuntimeError("broker down")
+    def broken(*, recheck):
+        raise RuntimeError("shard crashed")
 
-    monkeypatch.setattr(catalogue, "recheck_start", broken)
+    monkeypatch.setattr(catalogue, "recheck_run_inline", broken)
     with (
         caplog.at_level(logging.ERROR, logger="django.test"),
         django_capture_on_commit_callbacks(execute=True) as callbacks,
     ):
         response = curator_api_client.patch(
-            "/api/predicates/killed_count/", {"tolerance": 2}, format="json"
+            "/api/predicates/killed_count/",
+            {"tolerance": 2},
+            format="json",
+            **if_match(curator_api_client, "/api/predicates/killed_count/"),
         )
     assert response.status_code == 200, response.json()
     assert len(callbacks) == 1
     assert Predicate.objects.get(slug="killed_count").tolerance == 2
-    assert any("broker down" in record.getMessage() for record in caplog.records)
+    assert any("shard crashed" in record.getMessage() for record in caplog.records)

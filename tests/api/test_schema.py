@@ -6,9 +6,9 @@ import re
 import pytest
 import yaml
 from drf_spectacular.drainage import GENERATOR_STATS
+from knox.settings import knox_settings
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.test import APIClient
 
 from tests.api.utils import error_attrs, statement_payload
@@ -146,12 +146,12 @@ def operations(schema):
 
 def test_the_token_scheme_tells_clients_to_send_the_token_keyword(schema, settings):
     assert settings.REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"][0] == (
-        "rest_framework.authentication.TokenAuthentication"
+        "knox.auth.TokenAuthentication"
     )
     scheme = schema["components"]["securitySchemes"]["tokenAuth"]
     assert scheme["type"] == "apiKey"
     assert (scheme["in"], scheme["name"]) == ("header", "Authorization")
-    assert f"`Authorization: {TokenAuthentication.keyword} <key>`" in scheme["description"]
+    assert f"`Authorization: {knox_settings.AUTH_HEADER_PREFIX} <key>`" in scheme["description"]
     assert {"tokenAuth": []} in schema["paths"]["/api/statements/"]["post"]["security"]
 
 
@@ -243,3 +243,20 @@ def test_a_real_400_on_a_list_filter_matches_its_documented_schema(schema, seede
     assert response.status_code == 400
     assert set(error_attrs(response)) == {"min_score", "status"}
     response_validator(schema, "/api/conflicts/", "get", "400").validate(response.json())
+
+
+def test_writes_that_need_if_match_declare_it_required_and_their_428(schema):
+    guarded = {
+        (path, method)
+        for path, method, _ in operations(schema)
+        if method in ("put", "patch", "delete") or path.endswith("/review/")
+    }
+    assert ("/api/disputes/{id}/review/", "post") in guarded
+    for path, method, operation in operations(schema):
+        headers = {p["name"]: p for p in operation.get("parameters", []) if p["in"] == "header"}
+        if (path, method) in guarded:
+            assert headers["If-Match"]["required"] is True, (method, path)
+            assert "428" in operation["responses"] and "412" in operation["responses"]
+        else:
+            assert "428" not in operation["responses"], (method, path)
+    assert "503" in schema["paths"]["/api/statements/"]["get"]["responses"]

@@ -5,7 +5,7 @@
 import pytest
 
 from statements.models import Dispute, DisputeStatus, Entity, Statement
-from tests.api.utils import STRIKE, error_attrs, statement_payload
+from tests.api.utils import STRIKE, error_attrs, if_match, statement_payload
 
 EVIDENCE = {"kind": "photo", "title": "x", "source": "sbu-cctv-release", "reliability": "C",
             "credibility": 3, "captured_at": STRIKE}  # fmt: skip
@@ -75,7 +75,10 @@ def test_unknown_fields_are_reported_with_the_other_errors(seeded, curator_api_c
 
 def test_patch_with_a_read_only_field_changes_nothing(seeded, curator_api_client):
     response = curator_api_client.patch(
-        "/api/entities/amstor-mall/", {"name": "Renamed", "id": 1}, format="json"
+        "/api/entities/amstor-mall/",
+        {"name": "Renamed", "id": 1},
+        format="json",
+        **if_match(curator_api_client, "/api/entities/amstor-mall/"),
     )
     assert response.status_code == 400
     assert error_attrs(response) == {"id": "read_only"}
@@ -88,6 +91,7 @@ def test_a_verdict_cannot_set_the_status_directly(seeded, curator_api_client):
         f"/api/disputes/{dispute.pk}/review/",
         {"verdict": "unresolved", "status": "dismissed"},
         format="json",
+        **if_match(curator_api_client, f"/api/disputes/{dispute.pk}/review/"),
     )
     assert response.status_code == 400
     assert error_attrs(response) == {"status": "unknown_field"}

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from rest_framework.authtoken.models import Token
 
 from statements.seeding import seed_load
 from statements.services.accounts import curator_create
@@ -49,7 +48,7 @@ def normalized(text: str) -> list[str]:
 
 def test_the_walkthrough_runs_and_prints_what_the_doc_shows(live_server, transactional_db):
     seed_load(SEED_PATH)
-    user, _ = curator_create(username="curator", password="curator-password")
+    _, token = curator_create(username="curator", password="curator-password")
     steps = walkthrough()
     assert len(steps) >= 7
     script = f"\necho '{MARK}'\n".join(body for body, _ in steps)
@@ -61,7 +60,7 @@ def test_the_walkthrough_runs_and_prints_what_the_doc_shows(live_server, transac
         env={
             "PATH": "/usr/bin:/bin",
             "B": live_server.url,
-            "TOKEN": Token.objects.get(user=user).key,
+            "TOKEN": token,
         },
     )
     assert run.returncode == 0, run.stderr

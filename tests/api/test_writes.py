@@ -10,7 +10,7 @@ from statements.models import (
     Position,
     Statement,
 )
-from tests.api.utils import STRIKE, error_attrs, statement_payload
+from tests.api.utils import STRIKE, error_attrs, if_match, statement_payload
 
 
 def test_create_a_statement_with_its_assertions_and_get_its_conflicts(seeded, curator_api_client):
@@ -90,7 +90,12 @@ def test_put_replaces_assertions_updating_by_id_in_place(seeded, curator_api_cli
         {"predicate": "people_present", "subject": "amstor-mall", "value": 0,
          "valid_from": STRIKE, "valid_until": STRIKE, "time_precision": "hour"},
     ]  # fmt: skip
-    response = curator_api_client.put(f"/api/statements/{body['id']}/", payload, format="json")
+    response = curator_api_client.put(
+        f"/api/statements/{body['id']}/",
+        payload,
+        format="json",
+        **if_match(curator_api_client, f"/api/statements/{body['id']}/"),
+    )
     assert response.status_code == 200, response.json()
     assertions = response.json()["assertions"]
     assert assertions[0]["id"] == kept_id
@@ -105,7 +110,10 @@ def test_an_assertion_id_of_another_record_is_refused(seeded, curator_api_client
     payload = statement_payload()
     payload["assertions"][0]["id"] = foreign.pk
     response = curator_api_client.put(
-        f"/api/statements/{created.json()['id']}/", payload, format="json"
+        f"/api/statements/{created.json()['id']}/",
+        payload,
+        format="json",
+        **if_match(curator_api_client, f"/api/statements/{created.json()['id']}/"),
     )
     assert response.status_code == 400
     assert set(error_attrs(response)) == {"assertions.0.id"}
@@ -115,7 +123,10 @@ def test_patch_without_assertions_keeps_them(seeded, curator_api_client):
     statement = Statement.objects.get(ref="konashenkov-non-functioning")
     ids = sorted(statement.assertions.values_list("pk", flat=True))
     response = curator_api_client.patch(
-        f"/api/statements/{statement.pk}/", {"context": "Edited."}, format="json"
+        f"/api/statements/{statement.pk}/",
+        {"context": "Edited."},
+        format="json",
+        **if_match(curator_api_client, f"/api/statements/{statement.pk}/"),
     )
     assert response.status_code == 200, response.json()
     statement.refresh_from_db()
@@ -130,6 +141,7 @@ def test_patch_of_read_only_fields_is_refused_naming_them(seeded, curator_api_cl
         f"/api/statements/{statement_id}/",
         {"created_by": None, "created_at": "2000-01-01T00:00:00Z", "id": 1},
         format="json",
+        **if_match(curator_api_client, f"/api/statements/{statement_id}/"),
     )
     assert response.status_code == 400
     assert error_attrs(response) == {
@@ -164,6 +176,7 @@ def test_a_verdict_keeps_who_and_when(seeded, curator_api_client):
         f"/api/disputes/{dispute.pk}/review/",
         {"verdict": "supported", "position": operational.pk, "note": "Footage is unambiguous."},
         format="json",
+        **if_match(curator_api_client, f"/api/disputes/{dispute.pk}/review/"),
     )
     assert response.status_code == 200, response.json()
     body = response.json()
@@ -181,12 +194,18 @@ def test_a_verdict_keeps_who_and_when(seeded, curator_api_client):
 def test_a_bad_verdict_is_named(seeded, curator_api_client):
     dispute = Dispute.objects.get(title__contains="facility status")
     response = curator_api_client.post(
-        f"/api/disputes/{dispute.pk}/review/", {"verdict": "retracted"}, format="json"
+        f"/api/disputes/{dispute.pk}/review/",
+        {"verdict": "retracted"},
+        format="json",
+        **if_match(curator_api_client, f"/api/disputes/{dispute.pk}/review/"),
     )
     assert response.status_code == 400
     assert error_attrs(response) == {"verdict": "invalid_choice"}
     response = curator_api_client.post(
-        f"/api/disputes/{dispute.pk}/review/", {"verdict": "supported"}, format="json"
+        f"/api/disputes/{dispute.pk}/review/",
+        {"verdict": "supported"},
+        format="json",
+        **if_match(curator_api_client, f"/api/disputes/{dispute.pk}/review/"),
     )
     assert response.status_code == 400
     assert "position" in error_attrs(response)
@@ -195,6 +214,7 @@ def test_a_bad_verdict_is_named(seeded, curator_api_client):
         f"/api/disputes/{dispute.pk}/review/",
         {"verdict": "supported", "position": other.pk},
         format="json",
+        **if_match(curator_api_client, f"/api/disputes/{dispute.pk}/review/"),
     )
     assert response.status_code == 400
     assert "position" in error_attrs(response)
@@ -203,7 +223,10 @@ def test_a_bad_verdict_is_named(seeded, curator_api_client):
 def test_delete_a_statement_takes_the_claims_only_it_made(seeded, curator_api_client):
     statement = Statement.objects.get(ref="daily-mail-1000-inside")
     assert curator_api_client.get(f"/api/statements/{statement.pk}/conflicts/").json()["count"]
-    response = curator_api_client.delete(f"/api/statements/{statement.pk}/")
+    response = curator_api_client.delete(
+        f"/api/statements/{statement.pk}/",
+        **if_match(curator_api_client, f"/api/statements/{statement.pk}/"),
+    )
     assert response.status_code == 204
     assert not Statement.objects.filter(pk=statement.pk).exists()
     assert not Position.objects.filter(predicate__slug="people_present", number=1000).exists()
@@ -223,6 +246,7 @@ def test_create_and_update_an_entity_keeps_its_lineage(seeded, curator_api_clien
         "/api/entities/mod-press-office/",
         {"part_of": "russian-federation", "categories": ["civilian-infrastructure"]},
         format="json",
+        **if_match(curator_api_client, "/api/entities/mod-press-office/"),
     )
     assert response.status_code == 200, response.json()
     assert response.json()["categories"] == ["civilian-infrastructure"]
@@ -232,7 +256,10 @@ def test_create_and_update_an_entity_keeps_its_lineage(seeded, curator_api_clien
 
 def test_a_slug_cannot_be_renamed(seeded, curator_api_client):
     response = curator_api_client.patch(
-        "/api/entities/amstor-mall/", {"slug": "another-mall"}, format="json"
+        "/api/entities/amstor-mall/",
+        {"slug": "another-mall"},
+        format="json",
+        **if_match(curator_api_client, "/api/entities/amstor-mall/"),
     )
     assert response.status_code == 400
     assert error_attrs(response) == {"slug": "immutable"}
@@ -259,7 +286,10 @@ def test_catalogue_writes(seeded, curator_api_client):
     )  # fmt: skip
     assert rule.status_code == 201, rule.json()
     patched = curator_api_client.patch(
-        "/api/predicates/roof_colour/", {"choices": ["red", "grey", "green"]}, format="json"
+        "/api/predicates/roof_colour/",
+        {"choices": ["red", "grey", "green"]},
+        format="json",
+        **if_match(curator_api_client, "/api/predicates/roof_colour/"),
     )
     assert patched.status_code == 200
     assert patched.json()["choices"] == ["red", "grey", "green"]

@@ -33,3 +33,9 @@ def statement_payload(**overrides) -> dict:
     }
     payload.update(overrides)
     return payload
+
+
+def if_match(client, url: str) -> dict:
+    """Return the If-Match header a front end sends with a write to ``url``: the ETag of the
+    record as just read (a review's is its dispute's)."""
+    return {"HTTP_IF_MATCH": client.get(url.removesuffix("review/"))["ETag"]}

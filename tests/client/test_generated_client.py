@@ -15,7 +15,6 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-from rest_framework.authtoken.models import Token
 
 from statements.models import Dispute
 from statements.seeding import seed_load
@@ -73,8 +72,7 @@ def model(name: str):
 def front_end(generated, live_server, transactional_db):
     """Return an anonymous and a curator's client on the seeded live server."""
     seed_load(SEED_PATH)
-    user, _ = curator_create(username="desk", password="desk-password")
-    token = Token.objects.get(user=user).key
+    _, token = curator_create(username="desk", password="desk-password")
     anonymous = generated.Client(base_url=live_server.url, raise_on_unexpected_status=True)
     curator = generated.AuthenticatedClient(
         base_url=live_server.url, token=token, prefix="Token", raise_on_unexpected_status=True

@@ -350,14 +350,24 @@ def test_entity_cannot_be_made_part_of_its_own_part(curator_client, seeded):
 def test_curator_create_command_prints_login_and_token(db, capsys):
     from django.contrib.auth import authenticate
     from django.core.management import call_command
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
+    from rest_framework.test import APIClient
 
     call_command("curator_create", "--username", "editor", "--reset-password", "--skip-checks")
     out = capsys.readouterr().out
     password = next(line.split()[-1] for line in out.splitlines() if "Password:" in line)
-    user = authenticate(username="editor", password=password)
+    from django.test import RequestFactory
+
+    login = RequestFactory().post("/admin/login/")
+    user = authenticate(login, username="editor", password=password)
     assert user is not None and user.is_staff
     assert user.groups.filter(name="curators").exists()
     assert user.has_perm("statements.change_statement")
-    assert Token.objects.get(user=user).key in out
+    key = next(line.split()[2] for line in out.splitlines() if "API token:" in line)
+    assert "expires in 30 days" in out
+    assert AuthToken.objects.filter(user=user).count() == 1
+    assert key not in str(list(AuthToken.objects.values_list("digest", "token_key"))), "hashed"
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get("/api/statements/").status_code == 200
     assert "/admin/" in out

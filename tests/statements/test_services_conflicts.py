@@ -108,7 +108,8 @@ def test_changed_predicates_start_one_full_recheck_when_they_commit(
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
         predicate_upsert(slug="killed_count", value_type="number", tolerance=2)
         predicate_upsert(slug="missing_count", value_type="number", tolerance=2)
-        assert not Recheck.objects.exists()  # not before the change is committed
+        # The outbox: its row is written with the change, and runs only once that commits.
+        assert Recheck.objects.get().status == RecheckStatus.PENDING
 
     assert len(callbacks) == 1
     recheck = Recheck.objects.get()

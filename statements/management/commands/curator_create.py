@@ -4,12 +4,21 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from knox.settings import knox_settings
 
 from statements.services.accounts import curator_create
 
 
+def _expiry() -> str:
+    ttl = knox_settings.TOKEN_TTL
+    return f"expires in {ttl.days} days" if ttl else "never expires"
+
+
 class Command(BaseCommand):
-    help = "Create or update a staff user in the curators group and print an API token."
+    help = (
+        "Create or update a staff user in the curators group and print a new API token (stored "
+        "hashed, expiring). --reset-password also revokes the user's other tokens."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--username", required=True)
@@ -35,7 +44,7 @@ class Command(BaseCommand):
             shown = password
         else:
             shown = "(given on the command line)" if password else "(unchanged)"
-        user, token = curator_create(
+        user, key = curator_create(
             username=username, password=password, email=email, rotate_token=reset_password
         )
         self.stdout.write(
@@ -43,5 +52,5 @@ class Command(BaseCommand):
             f"  Admin:     {url.rstrip('/')}/admin/\n"
             f"  Username:  {user.username}\n"
             f"  Password:  {shown}\n"
-            f"  API token: {token.key}  (send 'Authorization: Token {token.key}')"
+            f"  API token: {key}  (send 'Authorization: Token {key}'; {_expiry()})"
         )
