@@ -270,8 +270,6 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode415Enum": f"{_ERROR_ENUMS}.ErrorCode415Enum.choices",
         "ErrorCode429Enum": f"{_ERROR_ENUMS}.ErrorCode429Enum.choices",
         "ErrorCode500Enum": f"{_ERROR_ENUMS}.ErrorCode500Enum.choices",
-        "EntityKindEnum": "statements.models.EntityKind",
-        "EvidenceKindEnum": "statements.models.EvidenceKind",
         "ConflictKindEnum": "statements.models.ConflictKind",
         "ConflictStatusEnum": "statements.models.ConflictStatus",
         "DisputeStatusEnum": "statements.models.DisputeStatus",
@@ -295,6 +293,10 @@ CONTRADICT_CHECK_MAX_CANDIDATES = int(os.environ.get("CONTRADICT_CHECK_MAX_CANDI
 CONTRADICT_CHECK_MAX_CONFLICTS = int(os.environ.get("CONTRADICT_CHECK_MAX_CONFLICTS", "100"))
 
 # How many subject-range shards a full re-check is cut into.
+# --- Reach (issue 13): statement language, claim search, webhooks. ---
+# The BCP 47 tag a statement gets when written without one ("" leaves it unknown).
+CONTRADICT_STATEMENT_LANGUAGE = os.environ.get("CONTRADICT_STATEMENT_LANGUAGE", "")
+
 CONTRADICT_RECHECK_SHARDS = int(os.environ.get("CONTRADICT_RECHECK_SHARDS", "16"))
 
 # --- Interchange: who publishes the ClaimReviews of reviewed disputes, and where. ---

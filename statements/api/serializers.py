@@ -108,19 +108,26 @@ class SourceSerializer(ImmutableSlugMixin, StrictInputMixin, serializers.ModelSe
         fields = ["id", "slug", "title", "url", "publisher", "published_on"]
 
 
+# How many kinds a predicate may accept on one side.
+MAX_KINDS = 100
+
+
 class PredicateSerializer(ImmutableSlugMixin, StrictInputMixin, serializers.ModelSerializer):
     choices = BoundedListField(
         child=serializers.SlugField(max_length=100), required=False, max_length=100
     )
+    # Each kind is checked against the vocabulary by the model, in one query per list.
     subject_kinds = BoundedListField(
-        child=serializers.ChoiceField(choices=EntityKind.choices),
+        child=serializers.SlugField(max_length=50),
         required=False,
-        max_length=len(EntityKind.choices),
+        max_length=MAX_KINDS,
+        help_text="Slugs of the entity kinds accepted as subject; empty for any.",
     )
     object_kinds = BoundedListField(
-        child=serializers.ChoiceField(choices=EntityKind.choices),
+        child=serializers.SlugField(max_length=50),
         required=False,
-        max_length=len(EntityKind.choices),
+        max_length=MAX_KINDS,
+        help_text="Slugs of the entity kinds accepted as object; empty for any.",
     )
     tolerance = serializers.FloatField(min_value=0, required=False)
     about_tolerance = serializers.FloatField(min_value=0, required=False)
@@ -212,7 +219,16 @@ class StatementSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Statement
-        fields = ["id", "ref", "speaker", "source", "said_at", "said_at_precision", "quote"]
+        fields = [
+            "id",
+            "ref",
+            "speaker",
+            "source",
+            "said_at",
+            "said_at_precision",
+            "quote",
+            "language",
+        ]
         read_only_fields = fields
 
 
@@ -220,6 +236,9 @@ class EvidenceSummarySerializer(serializers.ModelSerializer):
     source = SourceRefSerializer(read_only=True)
     place = EntityRefSerializer(read_only=True, allow_null=True)
     grade = serializers.CharField(read_only=True, help_text="Admiralty code, e.g. B2.")
+    label = serializers.CharField(
+        read_only=True, help_text="The title, or the description's start when it has none."
+    )
 
     class Meta:
         model = Evidence
@@ -228,6 +247,7 @@ class EvidenceSummarySerializer(serializers.ModelSerializer):
             "ref",
             "kind",
             "title",
+            "label",
             "source",
             "captured_at",
             "captured_at_precision",
@@ -352,6 +372,7 @@ class StatementInputSerializer(StrictInputMixin, serializers.ModelSerializer):
             "said_at_precision",
             "quote",
             "context",
+            "language",
             "assertions",
         ]
         # Uniqueness of ``ref`` is checked by the service, which names the field.

@@ -7,6 +7,7 @@ from statements.api import exports, views
 from statements.api.imports import ClaimReviewImportApi
 from statements.api.pictures import DisputeGraphApi, TimelineApi
 from statements.api.rechecks import RecheckViewSet
+from statements.api.vocabularies import EntityKindViewSet, EvidenceKindViewSet
 
 router = DefaultRouter()
 router.include_format_suffixes = False
@@ -21,6 +22,8 @@ router.register("positions", views.PositionViewSet, basename="position")
 router.register("conflicts", views.ConflictViewSet, basename="conflict")
 router.register("disputes", views.DisputeViewSet, basename="dispute")
 router.register("rechecks", RecheckViewSet, basename="recheck")
+router.register("entity-kinds", EntityKindViewSet, basename="entity-kind")
+router.register("evidence-kinds", EvidenceKindViewSet, basename="evidence-kind")
 
 urlpatterns = [
     path("check/", views.CheckApi.as_view(), name="check"),
