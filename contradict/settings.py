@@ -296,6 +296,11 @@ CONTRADICT_CHECK_MAX_CONFLICTS = int(os.environ.get("CONTRADICT_CHECK_MAX_CONFLI
 # --- Reach (issue 13): statement language, claim search, webhooks. ---
 # The BCP 47 tag a statement gets when written without one ("" leaves it unknown).
 CONTRADICT_STATEMENT_LANGUAGE = os.environ.get("CONTRADICT_STATEMENT_LANGUAGE", "")
+# PostgreSQL's text search configuration for claim search (its stemmer and stop words). The
+# GIN index is built with it: after changing it, run migrate's index again (see search.py).
+CONTRADICT_SEARCH_CONFIG = os.environ.get("CONTRADICT_SEARCH_CONFIG", "english")
+# How many statements on record /api/check/ shows as closest to a draft's quote.
+CONTRADICT_CHECK_SIMILAR = int(os.environ.get("CONTRADICT_CHECK_SIMILAR", "5"))
 
 CONTRADICT_RECHECK_SHARDS = int(os.environ.get("CONTRADICT_RECHECK_SHARDS", "16"))
 

@@ -689,8 +689,21 @@ class DraftFindingSerializer(serializers.Serializer):
     )
 
 
+class SimilarStatementSerializer(StatementSummarySerializer):
+    """A statement on record close to a draft's quote, with how close (higher is closer)."""
+
+    rank = serializers.FloatField(source="search_rank", read_only=True)
+
+    class Meta(StatementSummarySerializer.Meta):
+        fields = [*StatementSummarySerializer.Meta.fields, "rank"]
+        read_only_fields = fields
+
+
 class DraftCheckResultSerializer(serializers.Serializer):
     conflicts = DraftFindingSerializer(many=True)
+    similar = SimilarStatementSerializer(
+        many=True, help_text="Statements on record closest to the draft's quote, best first."
+    )
     joins = serializers.ListField(
         child=serializers.IntegerField(), help_text="Ids of the disputes the draft would join."
     )

@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 
 from statements import selectors
 from statements.api import filters, serializers
+from statements.api.claim_search import FullTextSearchFilter
 from statements.api.claimreview import CLAIMREVIEW_SCHEMA, ClaimReviewMixin
 from statements.api.conditional import check_if_match, etag_for, if_none_match_hit
 from statements.api.exports import StreamedListMixin
@@ -280,7 +281,7 @@ class StatementViewSet(StreamedListMixin, OwnedRecordViewSet):
     serializer_class = serializers.StatementSerializer
     input_serializer_class = serializers.StatementInputSerializer
     filterset_class = filters.StatementFilter
-    filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
+    filter_backends = [DjangoFilterBackend, FullTextSearchFilter, filters.OrderingFilter]
     search_fields = ["quote", "context"]
     ordering_fields = ["said_at", "created_at", "id"]
 
@@ -317,7 +318,7 @@ class EvidenceViewSet(StreamedListMixin, OwnedRecordViewSet):
     serializer_class = serializers.EvidenceSerializer
     input_serializer_class = serializers.EvidenceInputSerializer
     filterset_class = filters.EvidenceFilter
-    filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
+    filter_backends = [DjangoFilterBackend, FullTextSearchFilter, filters.OrderingFilter]
     search_fields = ["title", "description"]
     ordering_fields = ["captured_at", "created_at", "id"]
 
@@ -539,7 +540,9 @@ class CheckApi(APIView):
         "would it join or open? Nothing is saved. A check is bounded (settings "
         "CONTRADICT_CHECK_MAX_*): a draft with too many assertions, or one meeting too many "
         "positions on record or making too many conflicts, is a 400 naming the limit; checks "
-        "have their own rate (API_THROTTLE_CHECK).",
+        "have their own rate (API_THROTTLE_CHECK). Beside the conflicts, `similar` lists the "
+        "statements on record closest to the quote (full-text, best first, at most "
+        "CONTRADICT_CHECK_SIMILAR): has anyone said this before?",
         request=serializers.DraftStatementSerializer,
         responses={200: serializers.DraftCheckResultSerializer},
     )
@@ -563,7 +566,12 @@ class CheckApi(APIView):
             {**asdict(finding), "position": on_record.get(finding.position)}
             for finding in result.findings
         ]
-        body = {"conflicts": conflicts, "joins": result.joins, "opens": result.opens}
+        body = {
+            "conflicts": conflicts,
+            "joins": result.joins,
+            "opens": result.opens,
+            "similar": selectors.statements_similar(data.get("quote", "")),
+        }
         return Response(serializers.DraftCheckResultSerializer(body).data)
 
 
