@@ -271,6 +271,8 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode429Enum": f"{_ERROR_ENUMS}.ErrorCode429Enum.choices",
         "ErrorCode500Enum": f"{_ERROR_ENUMS}.ErrorCode500Enum.choices",
         "ConflictKindEnum": "statements.models.ConflictKind",
+        "WebhookEventEnum": "statements.webhooks.models.WebhookEvent",
+        "DeliveryStatusEnum": "statements.webhooks.models.DeliveryStatus",
         "ConflictStatusEnum": "statements.models.ConflictStatus",
         "DisputeStatusEnum": "statements.models.DisputeStatus",
         "VerdictEnum": "statements.models.Verdict",
@@ -299,6 +301,15 @@ CONTRADICT_STATEMENT_LANGUAGE = os.environ.get("CONTRADICT_STATEMENT_LANGUAGE", 
 # PostgreSQL's text search configuration for claim search (its stemmer and stop words). The
 # GIN index is built with it: after changing it, run migrate's index again (see search.py).
 CONTRADICT_SEARCH_CONFIG = os.environ.get("CONTRADICT_SEARCH_CONFIG", "english")
+# Webhooks: no delivery to private, loopback or link-local addresses unless this is set (a
+# deployment whose subscribers sit on its own network; tests deliver to 127.0.0.1).
+CONTRADICT_WEBHOOKS_ALLOW_PRIVATE = os.environ.get(
+    "CONTRADICT_WEBHOOKS_ALLOW_PRIVATE", ""
+).lower() in ("1", "true", "yes")
+CONTRADICT_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("CONTRADICT_WEBHOOK_TIMEOUT", "5"))
+CONTRADICT_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("CONTRADICT_WEBHOOK_MAX_ATTEMPTS", "8"))
+# The wait after the first failure; each further failure doubles it (capped at six hours).
+CONTRADICT_WEBHOOK_BACKOFF_SECONDS = float(os.environ.get("CONTRADICT_WEBHOOK_BACKOFF", "30"))
 # How many statements on record /api/check/ shows as closest to a draft's quote.
 CONTRADICT_CHECK_SIMILAR = int(os.environ.get("CONTRADICT_CHECK_SIMILAR", "5"))
 

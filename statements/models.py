@@ -892,3 +892,12 @@ class RecheckShard(RecheckCounts):
 
     def __str__(self) -> str:
         return f"shard {self.index} of re-check {self.recheck_id}"
+
+
+# Webhook subscribers and deliveries live in their own module (statements.webhooks).
+from statements.webhooks.models import (  # noqa: E402, F401
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscriber,
+)

@@ -26,3 +26,7 @@ def recheck_shard(self, shard_id: int) -> dict:
             recheck_mark_failed(shard_id=shard_id, error=repr(error))
         raise
     return {"shard": shard_id, "done": bool(shard and shard.finished_at)}
+
+
+# Webhook deliveries (found by autodiscovery through this module).
+from statements.webhooks.tasks import webhook_deliver  # noqa: E402, F401
