@@ -310,9 +310,9 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode415Enum": f"{_ERROR_ENUMS}.ErrorCode415Enum.choices",
         "ErrorCode429Enum": f"{_ERROR_ENUMS}.ErrorCode429Enum.choices",
         "ErrorCode500Enum": f"{_ERROR_ENUMS}.ErrorCode500Enum.choices",
-        "EntityKindEnum": "statements.models.EntityKind",
-        "EvidenceKindEnum": "statements.models.EvidenceKind",
         "ConflictKindEnum": "statements.models.ConflictKind",
+        "WebhookEventEnum": "statements.webhooks.models.WebhookEvent",
+        "DeliveryStatusEnum": "statements.webhooks.models.DeliveryStatus",
         "ConflictStatusEnum": "statements.models.ConflictStatus",
         "DisputeStatusEnum": "statements.models.DisputeStatus",
         "VerdictEnum": "statements.models.Verdict",
@@ -336,6 +336,24 @@ CONTRADICT_CHECK_MAX_CANDIDATES = int(os.environ.get("CONTRADICT_CHECK_MAX_CANDI
 CONTRADICT_CHECK_MAX_CONFLICTS = int(os.environ.get("CONTRADICT_CHECK_MAX_CONFLICTS", "100"))
 
 # How many subject-range shards a full re-check is cut into.
+# --- Reach (issue 13): statement language, claim search, webhooks. ---
+# The BCP 47 tag a statement gets when written without one ("" leaves it unknown).
+CONTRADICT_STATEMENT_LANGUAGE = os.environ.get("CONTRADICT_STATEMENT_LANGUAGE", "")
+# PostgreSQL's text search configuration for claim search (its stemmer and stop words). The
+# GIN index is built with it: after changing it, run migrate's index again (see search.py).
+CONTRADICT_SEARCH_CONFIG = os.environ.get("CONTRADICT_SEARCH_CONFIG", "english")
+# Webhooks: no delivery to private, loopback or link-local addresses unless this is set (a
+# deployment whose subscribers sit on its own network; tests deliver to 127.0.0.1).
+CONTRADICT_WEBHOOKS_ALLOW_PRIVATE = os.environ.get(
+    "CONTRADICT_WEBHOOKS_ALLOW_PRIVATE", ""
+).lower() in ("1", "true", "yes")
+CONTRADICT_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("CONTRADICT_WEBHOOK_TIMEOUT", "5"))
+CONTRADICT_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("CONTRADICT_WEBHOOK_MAX_ATTEMPTS", "8"))
+# The wait after the first failure; each further failure doubles it (capped at six hours).
+CONTRADICT_WEBHOOK_BACKOFF_SECONDS = float(os.environ.get("CONTRADICT_WEBHOOK_BACKOFF", "30"))
+# How many statements on record /api/check/ shows as closest to a draft's quote.
+CONTRADICT_CHECK_SIMILAR = int(os.environ.get("CONTRADICT_CHECK_SIMILAR", "5"))
+
 CONTRADICT_RECHECK_SHARDS = int(os.environ.get("CONTRADICT_RECHECK_SHARDS", "16"))
 
 # --- Re-check outbox (statements.services.rechecks): a shard whose task did not reach the broker

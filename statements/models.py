@@ -5,24 +5,103 @@ so that no client, admin action or import can store what the model forbids.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.text import Truncator
 from simple_history.models import HistoricalRecords
+
+from statements.languages import MAX_TAG_LENGTH, validate_language_tag
 
 sha256_validator = RegexValidator(r"^[0-9a-f]{64}$", "Enter a SHA-256 as 64 lowercase hex digits.")
 
 
-class EntityKind(models.TextChoices):
-    PERSON = "person", "Person"
-    ORGANISATION = "organisation", "Organisation"
-    STATE = "state", "State"
-    FACILITY = "facility", "Facility"
-    PLACE = "place", "Place"
-    EVENT = "event", "Event"
-    WEAPON = "weapon", "Weapon"
-    CATEGORY = "category", "Category"
-    OTHER = "other", "Other"
+class Vocabulary(models.Model):
+    """A curated list of kinds: a slug clients write, a name and a description people read.
+
+    Records refer to a kind by its slug (``Entity.kind``, ``Evidence.kind``, a predicate's
+    accepted kinds), validated against the table, so the API keeps showing plain slugs and a
+    list reads no extra table. A slug cannot change once created, and a kind still in use
+    cannot be deleted (``statements.services.vocabularies``).
+    """
+
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EntityKind(Vocabulary):
+    """What an entity is: a person, a state, a facility, a vessel... Curators add kinds.
+
+    The constants name the kinds the code itself relies on: members of a ``category`` inherit
+    its generic claims; the others are the initial data and what the synthetic corpus uses.
+    """
+
+    PERSON = "person"
+    ORGANISATION = "organisation"
+    STATE = "state"
+    FACILITY = "facility"
+    PLACE = "place"
+    EVENT = "event"
+    WEAPON = "weapon"
+    CATEGORY = "category"
+    OTHER = "other"
+    # Kinds the engine reads: they cannot be deleted.
+    BUILT_IN = frozenset({CATEGORY})
+
+    history = HistoricalRecords()
+
+    class Meta(Vocabulary.Meta):
+        pass
+
+
+class EvidenceKind(Vocabulary):
+    """What an evidence item is: footage, a photograph, an inquiry report... Curators add kinds."""
+
+    history = HistoricalRecords()
+
+    class Meta(Vocabulary.Meta):
+        pass
+
+
+def _vocabulary_check(model, label: str, values) -> None:
+    wanted = {value for value in values if value}
+    if not wanted:
+        return
+    known = set(model.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+    unknown = sorted(wanted - known)
+    if unknown:
+        raise ValidationError(
+            f"{', '.join(map(repr, unknown))} is not one of the {label}s on record; "
+            f"a curator adds {label}s first.",
+            # Not "invalid_choice": a model field would swap in its own generic message for it.
+            code="unknown_kind",
+        )
+
+
+def validate_entity_kind(value: str) -> None:
+    """Refuse a slug that is no entity kind on record."""
+    _vocabulary_check(EntityKind, "entity kind", [value])
+
+
+def validate_entity_kinds(values) -> None:
+    """Refuse a list holding a slug that is no entity kind on record (one query)."""
+    if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
+        raise ValidationError("Enter a list of entity kind slugs.", code="invalid")
+    _vocabulary_check(EntityKind, "entity kind", values)
+
+
+def validate_evidence_kind(value: str) -> None:
+    """Refuse a slug that is no evidence kind on record."""
+    _vocabulary_check(EvidenceKind, "evidence kind", [value])
 
 
 class Entity(models.Model):
@@ -39,7 +118,12 @@ class Entity(models.Model):
     aliases = models.JSONField(
         default=list, blank=True, help_text="Other names, a list of strings."
     )
-    kind = models.CharField(max_length=20, choices=EntityKind.choices, db_index=True)
+    kind = models.CharField(
+        max_length=50,
+        db_index=True,
+        validators=[validate_entity_kind],
+        help_text="The slug of an entity kind.",
+    )
     description = models.TextField(blank=True)
     part_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="parts"
@@ -113,6 +197,15 @@ class Statement(models.Model):
     )
     quote = models.TextField(help_text="The verbatim words.")
     context = models.TextField(blank=True)
+    language = models.CharField(
+        max_length=MAX_TAG_LENGTH,
+        blank=True,
+        default="",
+        # Also in the table, so rows inserted without the ORM (bulk loads) get it too.
+        db_default="",
+        validators=[validate_language_tag],
+        help_text="The quote's language, a BCP 47 tag (en, uk, ru-RU); empty if unknown.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -127,13 +220,17 @@ class Statement(models.Model):
         return f"{self.speaker}: {self.quote[:60]}"
 
 
-class EvidenceKind(models.TextChoices):
-    VIDEO = "video", "Video / CCTV footage"
-    PHOTO = "photo", "Photograph"
-    SATELLITE = "satellite", "Satellite image"
-    DOCUMENT = "document", "Document"
-    CASUALTY_RECORD = "casualty_record", "Record of casualties"
-    OTHER = "other", "Other"
+# How many words of the description stand in for a missing evidence title.
+LABEL_WORDS = 12
+
+
+def evidence_label(title: str, description: str, pk=None) -> str:
+    """Return an evidence item's title, else its description's first words, else its number."""
+    if title:
+        return title
+    if description.strip():
+        return Truncator(" ".join(description.split())).words(LABEL_WORDS, truncate="…")
+    return f"Evidence {pk}" if pk else "Evidence"
 
 
 class SourceReliability(models.TextChoices):
@@ -162,8 +259,14 @@ class Evidence(models.Model):
     """A recorded item (footage, photo, record) graded with the Admiralty code."""
 
     ref = models.SlugField(max_length=100, unique=True, null=True, blank=True)
-    kind = models.CharField(max_length=20, choices=EvidenceKind.choices)
-    title = models.CharField(max_length=300)
+    kind = models.CharField(
+        max_length=50,
+        validators=[validate_evidence_kind],
+        help_text="The slug of an evidence kind.",
+    )
+    title = models.CharField(
+        max_length=300, blank=True, help_text="Optional: lists show the description's start."
+    )
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")
     captured_at = models.DateTimeField(null=True, blank=True)
     captured_at_precision = models.CharField(
@@ -203,7 +306,12 @@ class Evidence(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return evidence_label(self.title, self.description, self.pk)
+
+    @property
+    def label(self) -> str:
+        """Return the title, or the description's start when the item has no title."""
+        return evidence_label(self.title, self.description, self.pk)
 
     @property
     def grade(self) -> str:
@@ -238,10 +346,16 @@ class Predicate(models.Model):
         default=0.25, help_text="How far 'about N' may stray, as a fraction of N."
     )
     subject_kinds = models.JSONField(
-        default=list, blank=True, help_text="Entity kinds accepted as subject; empty for any."
+        default=list,
+        blank=True,
+        validators=[validate_entity_kinds],
+        help_text="Slugs of the entity kinds accepted as subject; empty for any.",
     )
     object_kinds = models.JSONField(
-        default=list, blank=True, help_text="Entity kinds accepted as object; empty for any."
+        default=list,
+        blank=True,
+        validators=[validate_entity_kinds],
+        help_text="Slugs of the entity kinds accepted as object; empty for any.",
     )
     history = HistoricalRecords()
 
@@ -781,3 +895,12 @@ class RecheckShard(RecheckCounts):
 
     def __str__(self) -> str:
         return f"shard {self.index} of re-check {self.recheck_id}"
+
+
+# Webhook subscribers and deliveries live in their own module (statements.webhooks).
+from statements.webhooks.models import (  # noqa: E402, F401
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscriber,
+)

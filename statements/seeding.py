@@ -46,11 +46,21 @@ from statements.services import (
     statement_update,
 )
 from statements.services.catalogue import recheck_pending
+from statements.services.vocabularies import entity_kind_upsert, evidence_kind_upsert
 
 # The C loader when PyYAML has it: the same safe subset of YAML, several times faster.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-SECTIONS = ("entities", "sources", "predicates", "exclusion_rules", "statements", "evidence")
+SECTIONS = (
+    "entity_kinds",
+    "evidence_kinds",
+    "entities",
+    "sources",
+    "predicates",
+    "exclusion_rules",
+    "statements",
+    "evidence",
+)
 OUTCOMES = ("created", "updated", "unchanged")
 
 ASSERTION_FIELDS = {
@@ -192,12 +202,15 @@ class _Loader:
         self.entities: dict[str, Entity] = {}
         self.sources: dict[str, Source] = {}
         self.predicates: dict[str, Predicate] = {}
+        self._entity_kinds: set[str] | None = None
 
     def run(self) -> None:
         # The services check what they write; here every assertion written (or mentioning an
         # entity whose side or categories changed) is checked once, at the end, in batches:
         # the same conflicts, in about half the time of checking record by record.
         with conflict_checks_deferred():
+            self.load_kinds("entity_kinds", entity_kind_upsert)
+            self.load_kinds("evidence_kinds", evidence_kind_upsert)
             self.load_entities()
             self.load_sources()
             self.load_predicates()
@@ -264,6 +277,27 @@ class _Loader:
 
     # --- entities: create them all, then link part_of and categories ---
 
+    # --- vocabularies: kinds a case adds to the initial ones (a vessel, an inquiry report) ---
+
+    def load_kinds(self, section: str, upsert: Callable) -> None:
+        for where, item in self.records(section, key="slug"):
+            self.fields(where, item, {"slug", "name"}, {"description"})
+            self.upsert(
+                section,
+                where,
+                upsert,
+                slug=item["slug"],
+                name=str(item["name"]),
+                description=item.get("description") or "",
+            )
+        self._entity_kinds = None
+
+    def entity_kinds(self) -> set[str]:
+        """Return the slugs of the entity kinds on record (read once per load)."""
+        if self._entity_kinds is None:
+            self._entity_kinds = set(EntityKind.objects.values_list("slug", flat=True))
+        return self._entity_kinds
+
     def load_entities(self) -> None:
         outcomes: dict[str, str] = {}
         items = list(self.records("entities", key="slug"))
@@ -277,11 +311,12 @@ class _Loader:
             aliases = item.get("aliases") or []
             if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
                 raise SeedError(f"{where}.aliases", "expected a list of names")
-            if item["kind"] not in EntityKind.values:
+            if item["kind"] not in self.entity_kinds():
                 raise SeedError(
                     f"{where}.kind",
                     f"unknown kind '{item['kind']}'; "
-                    f"expected one of {', '.join(EntityKind.values)}",
+                    f"expected one of {', '.join(sorted(self.entity_kinds()))} "
+                    "(or add it under entity_kinds)",
                 )
             wanted = {
                 "name": item["name"],
@@ -393,7 +428,7 @@ class _Loader:
                 )
             for name in ("subject_kinds", "object_kinds"):
                 for kind in item.get(name) or []:
-                    if kind not in EntityKind.values:
+                    if kind not in self.entity_kinds():
                         raise SeedError(f"{where}.{name}", f"unknown entity kind '{kind}'")
             choices = item.get("choices") or []
             if item["value_type"] == ValueType.CHOICE and not choices:
@@ -556,7 +591,7 @@ class _Loader:
             where,
             item,
             {"ref", "speaker", "source", "said_at", "quote"},
-            {"said_at_precision", "context", "assertions"},
+            {"said_at_precision", "context", "language", "assertions"},
         )
         said_at, is_date = _to_datetime(item["said_at"], f"{where}.said_at")
         assertions = self.assertions(where, item.get("assertions"))
@@ -573,6 +608,7 @@ class _Loader:
                 or (TimePrecision.DAY if is_date else TimePrecision.MINUTE),
                 "quote": str(item["quote"]),
                 "context": item.get("context") or "",
+                "language": str(item.get("language") or ""),
             },
             assertions=assertions,
             create=statement_create,
@@ -590,8 +626,9 @@ class _Loader:
         self.fields(
             where,
             item,
-            {"ref", "kind", "title", "source", "reliability", "credibility"},
+            {"ref", "kind", "source", "reliability", "credibility"},
             {
+                "title",
                 "captured_at",
                 "captured_at_precision",
                 "place",
@@ -612,7 +649,7 @@ class _Loader:
             ref=item["ref"],
             fields={
                 "kind": item["kind"],
-                "title": item["title"],
+                "title": item.get("title") or "",
                 "source": self.source(item["source"], f"{where}.source"),
                 "captured_at": captured_at,
                 "captured_at_precision": item.get("captured_at_precision")

@@ -32,3 +32,7 @@ def recheck_shard(self, shard_id: int) -> dict:
 def rechecks_sweep_task() -> int:
     """Send the re-check shards that never reached the broker (Celery beat runs this)."""
     return rechecks_sweep()
+
+
+# Webhook deliveries (found by autodiscovery through this module).
+from statements.webhooks.tasks import webhook_deliver  # noqa: E402, F401

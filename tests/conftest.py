@@ -80,13 +80,18 @@ def live_conflicts(*, rule=None, pair_class=None, ref=None, **filters):
 def record_empty() -> None:
     """Delete every row of the record (the statements app's tables, history included).
 
-    Users, groups, permissions and content types stay: a full ``flush`` drops and rebuilds
+    Users, groups, permissions, content types and the vocabularies (entity and evidence kinds)
+    stay: a full ``flush`` drops and rebuilds
     them too, and truncates every table, which takes a second or more on PostgreSQL. Foreign
     keys are checked at commit (Django declares them deferrable), so the order is free.
     """
     models = apps.get_app_config("statements").get_models(include_auto_created=True)
+    # The vocabularies are the catalogue's ground, not the record: they stay too.
+    kept = {"EntityKind", "EvidenceKind", "HistoricalEntityKind", "HistoricalEvidenceKind"}
     with transaction.atomic(), connection.cursor() as cursor:
         for model in models:
+            if model.__name__ in kept:
+                continue
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
 
 

@@ -11,8 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from statements.admin.history import HistoryAdmin
+from statements.admin.kinds import KindFieldMixin
 from statements.models import (
     Entity,
+    EntityKind,
     ExclusionRule,
     Predicate,
     Source,
@@ -42,7 +44,8 @@ class EntityForm(forms.ModelForm):
 
 
 @admin.register(Entity)
-class EntityAdmin(admin.ModelAdmin):
+class EntityAdmin(KindFieldMixin, admin.ModelAdmin):
+    kind_vocabulary = EntityKind
     form = EntityForm
     list_display = ["name", "slug", "kind", "part_of"]
     list_filter = ["kind"]

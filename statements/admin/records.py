@@ -16,12 +16,14 @@ from django.utils.html import format_html
 
 from statements.admin.common import excerpt
 from statements.admin.history import HistoryAdmin
+from statements.admin.kinds import KindFieldMixin
 from statements.admin.outcomes import disputes_before, disputes_list, disputes_outcome
 from statements.interchange.admin import RecordsImportMixin
 from statements.models import (
     Assertion,
     Conflict,
     Evidence,
+    EvidenceKind,
     Predicate,
     Statement,
     ValueType,
@@ -355,9 +357,10 @@ class StatementAdmin(RecordAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(RecordAdmin):
+class EvidenceAdmin(KindFieldMixin, RecordAdmin):
+    kind_vocabulary = EvidenceKind
     record_fields = EVIDENCE_FIELDS
-    list_display = ["title", "kind", "grade", "source", "captured_at", "place", "ref"]
+    list_display = ["__str__", "kind", "grade", "source", "captured_at", "place", "ref"]
     list_filter = [
         "kind",
         "reliability",

@@ -20,9 +20,7 @@ from statements.models import (
     Dispute,
     DisputeStatus,
     Entity,
-    EntityKind,
     Evidence,
-    EvidenceKind,
     PairClass,
     Polarity,
     Position,
@@ -30,6 +28,8 @@ from statements.models import (
     Statement,
     ValueType,
     Verdict,
+    validate_entity_kind,
+    validate_evidence_kind,
 )
 
 MAX_ID = 2**63 - 1
@@ -161,7 +161,11 @@ class StatusFilter(django_filters.MultipleChoiceFilter):
 
 
 class EntityFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=EntityKind.choices)
+    kind = django_filters.CharFilter(
+        max_length=50,
+        validators=[validate_entity_kind],
+        help_text="The slug of an entity kind (see /api/entity-kinds/).",
+    )
     part_of = _entity_filter("Direct parts of this entity (slug).")
     within = _entity_filter(
         "Everything part_of this entity at any depth, itself included (slug).", method="_within"
@@ -216,7 +220,11 @@ class StatementFilter(django_filters.FilterSet):
 
 class EvidenceFilter(django_filters.FilterSet):
     ref = django_filters.CharFilter(max_length=100)
-    kind = django_filters.ChoiceFilter(choices=EvidenceKind.choices)
+    kind = django_filters.CharFilter(
+        max_length=50,
+        validators=[validate_evidence_kind],
+        help_text="The slug of an evidence kind (see /api/evidence-kinds/).",
+    )
     about = _entity_filter(
         "With an assertion whose subject or object is this entity (slug).", method="_about"
     )

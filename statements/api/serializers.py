@@ -129,20 +129,27 @@ class SourceSerializer(ImmutableSlugMixin, StrictInputMixin, serializers.ModelSe
         fields = ["id", "link", "slug", "title", "url", "publisher", "published_on"]
 
 
+# How many kinds a predicate may accept on one side.
+MAX_KINDS = 100
+
+
 class PredicateSerializer(ImmutableSlugMixin, StrictInputMixin, serializers.ModelSerializer):
     url = LinkField("predicate", "slug")
     choices = BoundedListField(
         child=fields.SlugField(max_length=100), required=False, max_length=100
     )
+    # Each kind is checked against the vocabulary by the model, in one query per list.
     subject_kinds = BoundedListField(
-        child=serializers.ChoiceField(choices=EntityKind.choices),
+        child=serializers.SlugField(max_length=50),
         required=False,
-        max_length=len(EntityKind.choices),
+        max_length=MAX_KINDS,
+        help_text="Slugs of the entity kinds accepted as subject; empty for any.",
     )
     object_kinds = BoundedListField(
-        child=serializers.ChoiceField(choices=EntityKind.choices),
+        child=serializers.SlugField(max_length=50),
         required=False,
-        max_length=len(EntityKind.choices),
+        max_length=MAX_KINDS,
+        help_text="Slugs of the entity kinds accepted as object; empty for any.",
     )
     tolerance = fields.FloatField(min_value=0, required=False)
     about_tolerance = fields.FloatField(min_value=0, required=False)
@@ -240,7 +247,17 @@ class StatementSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Statement
-        fields = ["id", "url", "ref", "speaker", "source", "said_at", "said_at_precision", "quote"]
+        fields = [
+            "id",
+            "url",
+            "ref",
+            "speaker",
+            "source",
+            "said_at",
+            "said_at_precision",
+            "quote",
+            "language",
+        ]
         read_only_fields = fields
 
 
@@ -250,6 +267,9 @@ class EvidenceSummarySerializer(serializers.ModelSerializer):
     place = EntityRefSerializer(read_only=True, allow_null=True)
     grade = serializers.CharField(read_only=True, help_text="Admiralty code, e.g. B2.")
     media_url = OptionalURLField(read_only=True)
+    label = serializers.CharField(
+        read_only=True, help_text="The title, or the description's start when it has none."
+    )
 
     class Meta:
         model = Evidence
@@ -259,6 +279,7 @@ class EvidenceSummarySerializer(serializers.ModelSerializer):
             "ref",
             "kind",
             "title",
+            "label",
             "source",
             "captured_at",
             "captured_at_precision",
@@ -383,6 +404,7 @@ class StatementInputSerializer(StrictInputMixin, serializers.ModelSerializer):
             "said_at_precision",
             "quote",
             "context",
+            "language",
             "assertions",
         ]
         # Uniqueness of ``ref`` is checked by the service, which names the field.
@@ -762,8 +784,21 @@ class DraftFindingSerializer(serializers.Serializer):
     )
 
 
+class SimilarStatementSerializer(StatementSummarySerializer):
+    """A statement on record close to a draft's quote, with how close (higher is closer)."""
+
+    rank = serializers.FloatField(source="search_rank", read_only=True)
+
+    class Meta(StatementSummarySerializer.Meta):
+        fields = [*StatementSummarySerializer.Meta.fields, "rank"]
+        read_only_fields = fields
+
+
 class DraftCheckResultSerializer(serializers.Serializer):
     conflicts = DraftFindingSerializer(many=True)
+    similar = SimilarStatementSerializer(
+        many=True, help_text="Statements on record closest to the draft's quote, best first."
+    )
     joins = serializers.ListField(
         child=serializers.IntegerField(), help_text="Ids of the disputes the draft would join."
     )

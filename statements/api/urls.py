@@ -8,6 +8,8 @@ from statements.api.imports import ClaimReviewImportApi
 from statements.api.pictures import DisputeGraphApi, TimelineApi
 from statements.api.rechecks import RecheckViewSet
 from statements.api.tokens import TokenLogoutAllApi, TokenLogoutApi, TokenRotateApi
+from statements.api.vocabularies import EntityKindViewSet, EvidenceKindViewSet
+from statements.api.webhooks import WebhookSubscriberViewSet
 
 router = DefaultRouter()
 router.include_format_suffixes = False
@@ -22,6 +24,9 @@ router.register("positions", views.PositionViewSet, basename="position")
 router.register("conflicts", views.ConflictViewSet, basename="conflict")
 router.register("disputes", views.DisputeViewSet, basename="dispute")
 router.register("rechecks", RecheckViewSet, basename="recheck")
+router.register("entity-kinds", EntityKindViewSet, basename="entity-kind")
+router.register("evidence-kinds", EvidenceKindViewSet, basename="evidence-kind")
+router.register("webhooks", WebhookSubscriberViewSet, basename="webhook")
 
 urlpatterns = [
     path("check/", views.CheckApi.as_view(), name="check"),

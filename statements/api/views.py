@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 
 from statements import selectors
 from statements.api import filters, serializers
+from statements.api.claim_search import FullTextSearchFilter
 from statements.api.claimreview import CLAIMREVIEW_SCHEMA, ClaimReviewMixin
 from statements.api.conditional import check_if_match, etag_for, if_none_match_hit
 from statements.api.exports import StreamedListMixin
@@ -164,7 +165,7 @@ class RecordViewSet(ConditionalMixin, viewsets.ModelViewSet):
         raise NotImplementedError
 
 
-def _documented(output, input_=None, name=""):
+def record_schema(output, input_=None, name=""):
     """Return the schema of a record viewset: If-Match on writes, ETag on detail."""
     input_ = input_ or output
     return extend_schema_view(
@@ -193,7 +194,7 @@ class ConflictListMixin:
 # --- Catalogue. ---
 
 
-@_documented(serializers.EntitySerializer, name="entities")
+@record_schema(serializers.EntitySerializer, name="entities")
 class EntityViewSet(ConflictListMixin, RecordViewSet):
     """People, organisations, states, facilities, places, events, weapons and categories."""
 
@@ -234,7 +235,7 @@ class EntityViewSet(ConflictListMixin, RecordViewSet):
         )
 
 
-@_documented(serializers.SourceSerializer, name="sources")
+@record_schema(serializers.SourceSerializer, name="sources")
 class SourceViewSet(RecordViewSet):
     """Where statements and evidence were published or recorded."""
 
@@ -250,7 +251,7 @@ class SourceViewSet(RecordViewSet):
         return source_upsert(slug=slug, **data)[0]
 
 
-@_documented(serializers.PredicateSerializer, name="predicates")
+@record_schema(serializers.PredicateSerializer, name="predicates")
 class PredicateViewSet(RecordViewSet):
     """Assertion types: what a value is and how two values may clash."""
 
@@ -270,7 +271,7 @@ class PredicateViewSet(RecordViewSet):
         predicate_delete(predicate=instance)
 
 
-@_documented(serializers.ExclusionRuleSerializer, name="exclusion rules")
+@record_schema(serializers.ExclusionRuleSerializer, name="exclusion rules")
 class ExclusionRuleViewSet(RecordViewSet):
     """Curated knowledge: two values, of different predicates, that cannot hold together."""
 
@@ -299,7 +300,7 @@ class OwnedRecordViewSet(ConflictListMixin, RecordViewSet):
         return [dict(item) for item in data] if data is not None else None
 
 
-@_documented(
+@record_schema(
     serializers.StatementSerializer, serializers.StatementInputSerializer, name="statements"
 )
 class StatementViewSet(StreamedListMixin, OwnedRecordViewSet):
@@ -309,7 +310,7 @@ class StatementViewSet(StreamedListMixin, OwnedRecordViewSet):
     serializer_class = serializers.StatementSerializer
     input_serializer_class = serializers.StatementInputSerializer
     filterset_class = filters.StatementFilter
-    filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
+    filter_backends = [DjangoFilterBackend, FullTextSearchFilter, filters.OrderingFilter]
     search_fields = ["quote", "context"]
     ordering_fields = ["said_at", "created_at", "id"]
 
@@ -338,7 +339,7 @@ class StatementViewSet(StreamedListMixin, OwnedRecordViewSet):
         )
 
 
-@_documented(serializers.EvidenceSerializer, serializers.EvidenceInputSerializer, name="evidence")
+@record_schema(serializers.EvidenceSerializer, serializers.EvidenceInputSerializer, name="evidence")
 class EvidenceViewSet(StreamedListMixin, OwnedRecordViewSet):
     """Recorded items graded with the Admiralty code, with their typed assertions."""
 
@@ -346,7 +347,7 @@ class EvidenceViewSet(StreamedListMixin, OwnedRecordViewSet):
     serializer_class = serializers.EvidenceSerializer
     input_serializer_class = serializers.EvidenceInputSerializer
     filterset_class = filters.EvidenceFilter
-    filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
+    filter_backends = [DjangoFilterBackend, FullTextSearchFilter, filters.OrderingFilter]
     search_fields = ["title", "description"]
     ordering_fields = ["captured_at", "created_at", "id"]
 
@@ -582,7 +583,9 @@ class CheckApi(APIView):
         "would it join or open? Nothing is saved. A check is bounded (settings "
         "CONTRADICT_CHECK_MAX_*): a draft with too many assertions, or one meeting too many "
         "positions on record or making too many conflicts, is a 400 naming the limit; checks "
-        "have their own rate (API_THROTTLE_CHECK).",
+        "have their own rate (API_THROTTLE_CHECK). Beside the conflicts, `similar` lists the "
+        "statements on record closest to the quote (full-text, best first, at most "
+        "CONTRADICT_CHECK_SIMILAR): has anyone said this before?",
         request=serializers.DraftStatementSerializer,
         responses={200: serializers.DraftCheckResultSerializer},
         examples=[
@@ -611,7 +614,12 @@ class CheckApi(APIView):
             {**asdict(finding), "position": on_record.get(finding.position)}
             for finding in result.findings
         ]
-        body = {"conflicts": conflicts, "joins": result.joins, "opens": result.opens}
+        body = {
+            "conflicts": conflicts,
+            "joins": result.joins,
+            "opens": result.opens,
+            "similar": selectors.statements_similar(data.get("quote", "")),
+        }
         return Response(serializers.DraftCheckResultSerializer(body).data)
 
 

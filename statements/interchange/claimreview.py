@@ -84,7 +84,13 @@ def kind_slug(record: Entity | Evidence) -> str:
 def evidence_kind_label(evidence: Evidence) -> str:
     """Return the name of an evidence item's kind ("Video / CCTV footage")."""
     name = getattr(evidence.kind, "name", None)
-    return name if isinstance(name, str) else evidence.get_kind_display()
+    if isinstance(name, str):
+        return name
+    # Kinds are curated records named by slug (statements.models.EvidenceKind).
+    from statements.models import EvidenceKind
+
+    found = EvidenceKind.objects.filter(slug=evidence.kind).values_list("name", flat=True)
+    return found.first() or evidence.kind
 
 
 def _person_or_organisation(entity: Entity) -> dict:

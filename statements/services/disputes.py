@@ -41,6 +41,8 @@ from statements.models import (
 from statements.rules import active_rules
 from statements.selectors.candidates import chunks
 from statements.text import claim_span, position_text, predicate_words
+from statements.webhooks.events import dispute_item, webhook_events_emit
+from statements.webhooks.models import WebhookEvent
 
 # What a dispute's row needs of each conflict between its positions.
 CONFLICT_COLUMNS = ("position_a", "position_b", "score", "rules", "pair_classes")
@@ -253,6 +255,8 @@ def _write_groups(
             new_ids.add(dispute.pk)
     if changed:
         bulk_update_with_history(changed, Dispute, DISPUTE_FIELDS, batch_size=500, default_date=now)
+    _notify(WebhookEvent.DISPUTE_OPENED, [dispute for dispute, _ in created])
+    _notify(WebhookEvent.DISPUTE_CHANGED, changed)
     update_by_id(Position, "dispute", moves)
     return new_ids
 
@@ -260,6 +264,7 @@ def _write_groups(
 def _empty(dispute_ids: Iterable[int], now) -> set[int]:
     """Retract those of ``dispute_ids`` with a verdict, delete the others; return the kept."""
     kept = set()
+    gone: list[dict] = []
     for dispute in Dispute.objects.filter(id__in=list(dispute_ids)):
         if dispute.verdict:
             kept.add(dispute.pk)
@@ -267,9 +272,17 @@ def _empty(dispute_ids: Iterable[int], now) -> set[int]:
                 dispute.status = DisputeStatus.RETRACTED
                 dispute.last_activity_at = now
                 dispute.save()
+                gone.append(dispute_item(dispute))
         else:
+            gone.append({**dispute_item(dispute), "status": "deleted"})
             dispute.delete()
+    webhook_events_emit(event=WebhookEvent.DISPUTE_CHANGED, kind="disputes", items=gone)
     return kept
+
+
+def _notify(event: str, disputes: Sequence[Dispute]) -> None:
+    if disputes:
+        webhook_events_emit(event=event, kind="disputes", items=map(dispute_item, disputes))
 
 
 def _values(positions: Sequence[_PositionRow], conflicts: Sequence[tuple], rule_order) -> dict:

@@ -11,10 +11,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from django.db.models.functions import Substr
+
 from contradict.engine.facts import EVIDENCE, Finding, Supporter
 from contradict.engine.scoring import AGAINST_EVIDENCE, SAME_SIDE, SAME_SPEAKER
 from statements.engine_io import id_chunk, id_in
-from statements.models import Entity, Evidence, Position
+from statements.models import Entity, Evidence, Position, evidence_label
 from statements.rules import rules_by_code
 from statements.selectors.candidates import chunks
 from statements.text import position_text
@@ -59,10 +61,15 @@ class Names:
         self.load_entities(s.speaker for s in supporters)
         items = sorted({s.record for s in supporters if s.kind == EVIDENCE} - self.evidence.keys())
         for chunk in chunks(items, id_chunk()):
-            for pk, title, reliability, credibility in id_in(
-                Evidence.objects.order_by(), chunk
-            ).values_list("id", "title", "reliability", "credibility"):
-                self.evidence[pk] = (title, f"{reliability}{credibility}")
+            # An untitled item is named by its description's start: read only that much.
+            rows = id_in(Evidence.objects.order_by(), chunk).annotate(
+                opening=Substr("description", 1, 300)
+            )
+            for pk, title, opening, reliability, credibility in rows.values_list(
+                "id", "title", "opening", "reliability", "credibility"
+            ):
+                label = evidence_label(title, opening, pk)
+                self.evidence[pk] = (label, f"{reliability}{credibility}")
 
     def of(self, value) -> str:
         """Return the name of an entity given by id, or by slug (as stored reasons hold it)."""

@@ -25,6 +25,8 @@ from statements.models import Conflict, ConflictStatus, tag_text
 from statements.rules import active_rules
 from statements.selectors.candidates import chunks, supporters_of
 from statements.services.explanations import Names, conflict_explanation
+from statements.webhooks.events import webhook_events_emit
+from statements.webhooks.models import WebhookEvent
 
 # Fields a refresh may change on a conflict that stays live.
 CONFLICT_FIELDS = (
@@ -294,6 +296,17 @@ def conflicts_upsert(pairs: Sequence[PairFindings], *, refresh: bool) -> Upsert:
     return result
 
 
+def _retracted_item(conflict: Conflict) -> dict:
+    return {
+        "id": conflict.pk,
+        "position_a": conflict.position_a_id,
+        "position_b": conflict.position_b_id,
+        "rules": conflict.rule_list,
+        "explanation": conflict.explanation[:1000],
+        "retracted_at": conflict.retracted_at.isoformat(),
+    }
+
+
 def conflicts_retract(conflict_ids: Iterable[int]) -> int:
     """Retract the live conflicts ``conflict_ids``. Return how many."""
     now = timezone.now()
@@ -314,6 +327,11 @@ def conflicts_retract(conflict_ids: Iterable[int]) -> int:
                 ["status", "retracted_at", "updated_at"],
                 batch_size=500,
                 default_date=now,
+            )
+            webhook_events_emit(
+                event=WebhookEvent.CONFLICT_RETRACTED,
+                kind="conflicts",
+                items=map(_retracted_item, retracted),
             )
         count += len(retracted)
     return count

@@ -14,15 +14,26 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from statements.languages import language_tag_clean
 from statements.models import Assertion, Evidence, Statement
 from statements.services.conflicts import conflicts_check_positions, neighbours_of
 from statements.services.positions import positions_assign, positions_delete, positions_unheld
 from statements.services.validation import assertion_clean
 
-STATEMENT_FIELDS = ("speaker", "source", "said_at", "said_at_precision", "quote", "context", "ref")
+STATEMENT_FIELDS = (
+    "speaker",
+    "source",
+    "said_at",
+    "said_at_precision",
+    "quote",
+    "context",
+    "language",
+    "ref",
+)
 EVIDENCE_FIELDS = (
     "kind",
     "title",
@@ -123,6 +134,16 @@ def clean_assertions(
     return cleaned
 
 
+def _language_clean(statement: Statement) -> None:
+    """Keep the statement's language tag in its standard form; default a new one's."""
+    if statement.pk is None and not statement.language:
+        statement.language = settings.CONTRADICT_STATEMENT_LANGUAGE
+    try:
+        statement.language = language_tag_clean(statement.language)
+    except ValidationError as error:
+        raise ValidationError({"language": error.messages}) from error
+
+
 def _full_clean(record: Statement | Evidence) -> None:
     # Relations and ``ref`` uniqueness are checked here too, so a bad field is named, not a 500.
     record.full_clean(exclude=["created_by"])
@@ -195,6 +216,8 @@ def _write(
         raise TypeError(f"unexpected fields for {owner_field}: {', '.join(sorted(unknown))}")
     for name, value in fields.items():
         setattr(record, name, value)
+    if isinstance(record, Statement):
+        _language_clean(record)
     _full_clean(record)
     record.save()
     if assertions is None:
@@ -223,7 +246,8 @@ def statement_create(
     """Create a statement with its assertions and check them against the record.
 
     ``fields`` are the statement's: ``speaker``, ``source``, ``said_at``, ``quote`` and
-    optionally ``said_at_precision``, ``context``, ``ref``.
+    optionally ``said_at_precision``, ``context``, ``language`` (a BCP 47 tag, stored in its
+    standard form; ``CONTRADICT_STATEMENT_LANGUAGE`` when left out), ``ref``.
     """
     statement = Statement(created_by=created_by)
     _write(
@@ -257,8 +281,9 @@ def evidence_create(
 ) -> Evidence:
     """Create an evidence item with its assertions and check them against the record.
 
-    ``fields`` are the item's: ``kind``, ``title``, ``source``, ``reliability``,
-    ``credibility`` and optionally the rest of ``EVIDENCE_FIELDS``.
+    ``fields`` are the item's: ``kind`` (an evidence kind's slug), ``source``,
+    ``reliability``, ``credibility`` and optionally the rest of ``EVIDENCE_FIELDS`` (``title``
+    too: an untitled item is shown by its description's start).
     """
     evidence = Evidence(created_by=created_by)
     _write(

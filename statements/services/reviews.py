@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from statements.models import Dispute, DisputeStatus, Position, Verdict
+from statements.webhooks.events import dispute_item, webhook_events_emit
+from statements.webhooks.models import WebhookEvent
 
 
 @transaction.atomic
@@ -52,4 +54,12 @@ def dispute_review(
         )
     dispute.last_activity_at = dispute.reviewed_at
     dispute.save()
+    item = {
+        **dispute_item(dispute),
+        "verdict_position": dispute.verdict_position_id,
+        "verdict_note": dispute.verdict_note,
+        "reviewed_by": getattr(reviewer, "username", None),
+        "reviewed_at": dispute.reviewed_at.isoformat(),
+    }
+    webhook_events_emit(event=WebhookEvent.DISPUTE_REVIEWED, kind="disputes", items=[item])
     return dispute

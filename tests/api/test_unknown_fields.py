@@ -69,7 +69,7 @@ def test_unknown_fields_are_reported_with_the_other_errors(seeded, curator_api_c
     assert response.status_code == 400
     assert error_attrs(response) == {"said_at": "invalid", "status": "unknown_field"}
     [unknown] = [e for e in response.json()["errors"] if e["attr"] == "status"]
-    assert "This takes: assertions, context, quote, ref, said_at, " in unknown["detail"]
+    assert "This takes: assertions, context, language, quote, ref, said_at, " in unknown["detail"]
     assert Statement.objects.count() == before
 
 
