@@ -60,6 +60,7 @@ STATEMENT_FIELDS = (
     "said_at_precision",
     "quote",
     "context",
+    "language",
     "created_at",
     "updated_at",
 )
@@ -154,6 +155,7 @@ def statement_row(statement: Statement) -> dict[str, Any]:
         "said_at_precision": statement.said_at_precision,
         "quote": statement.quote,
         "context": statement.context,
+        "language": statement.language,
         "created_at": _iso(statement.created_at),
         "updated_at": _iso(statement.updated_at),
         "assertions": [assertion_row(a) for a in statement.assertions.all()],

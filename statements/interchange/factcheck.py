@@ -22,6 +22,7 @@ from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.utils.text import slugify
 
+from statements.languages import language_tag_clean
 from statements.models import Entity, EntityKind, Source, Statement, TimePrecision
 from statements.services import entity_save, source_upsert, statement_create, statement_update
 
@@ -138,6 +139,18 @@ def _context(review: Mapping, publisher: str) -> str:
     return " ".join(part for part in parts if part) + "."
 
 
+def _language(review: Mapping) -> str:
+    """Return the review's ``languageCode`` as a standard BCP 47 tag, or "" if it is none.
+
+    The claim is usually in the review's language; a feed's odd code must not stop an import
+    (it stays readable in the context).
+    """
+    try:
+        return language_tag_clean(_text(review, "languageCode"))
+    except ValidationError:
+        return ""
+
+
 def _source(review: Mapping, url: str, ref: str, where: str) -> Source:
     publisher = review.get("publisher") if isinstance(review.get("publisher"), Mapping) else {}
     name = _text(publisher, "name") or _text(publisher, "site")
@@ -189,6 +202,7 @@ def factcheck_import(*, data: Any, created_by=None, dry_run: bool = False) -> Fa
                 "said_at_precision": precision,
                 "quote": _text(claim, "text"),
                 "context": _context(review, publisher),
+                "language": _language(review),
             }
             existing = Statement.objects.filter(ref=ref).first()
             if existing is None:

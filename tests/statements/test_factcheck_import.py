@@ -35,6 +35,7 @@ def test_each_review_becomes_a_statement_with_its_source(seeded):
     assert statement.said_at.isoformat() == "2022-06-28T00:00:00+00:00"
     assert statement.said_at_precision == "day"
     assert statement.context == 'Rated "False" by Example Fact Check on 2022-07-01 (en).'
+    assert statement.language == "en"  # the review's languageCode
     assert statement.assertions.count() == 0  # left for a curator
     source = statement.source
     assert (source.url, source.publisher, source.published_on.isoformat()) == (

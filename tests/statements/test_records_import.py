@@ -52,7 +52,7 @@ def snapshot() -> dict:
     """Return the record as a user sees it: records by ref, disputes and conflicts in words."""
     statements = {
         s.ref: (s.speaker.slug, s.source.slug, s.said_at, s.said_at_precision, s.quote, s.context,
-                _claims(s.assertions.all()))
+                s.language, _claims(s.assertions.all()))
         for s in Statement.objects.all()
     }  # fmt: skip
     evidence = {
@@ -91,6 +91,7 @@ def _import(name: str, content: bytes, **options):
 def test_export_then_import_into_an_empty_record_gives_the_same_records_and_disputes(
     seeded, tmp_path, fmt
 ):
+    Statement.objects.filter(pk=Statement.objects.order_by("id")[0].pk).update(language="uk")
     before = snapshot()
     assert len(before["disputes"]) == SEED_DISPUTES
     statements = _export(f"/api/exports/statements/?format={fmt}")
