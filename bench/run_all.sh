@@ -10,6 +10,8 @@ echo "# machine: $(nproc) CPUs, $(free -g | awk '/Mem:/ {print $2}') GB RAM," \
   "PostgreSQL, $($PY --version)"
 echo; echo "## full re-check vs plain scan (1,000,000 assertions)"
 $PY bench/recheck.py "$@"
+echo; echo "## where the writing re-check's time goes (cProfile)"
+$PY bench/profile_recheck.py
 echo; echo "## peak memory of the full re-check"
 $PY bench/memory.py
 echo; echo "## checking one new statement of 5 assertions"

@@ -117,7 +117,7 @@ class SearchFilter(filters.SearchFilter):
 
 
 class OrderingFilter(filters.OrderingFilter):
-    """DRF's ordering, strict: an unknown field is a 400 instead of being dropped."""
+    """DRF's ordering, strict (an unknown field is a 400 instead of being dropped) and total."""
 
     def get_ordering(self, request, queryset, view):
         params = request.query_params.get(self.ordering_param)
@@ -136,7 +136,11 @@ class OrderingFilter(filters.OrderingFilter):
                         ]
                     }
                 )
-        return super().get_ordering(request, queryset, view)
+        ordering = super().get_ordering(request, queryset, view)
+        if ordering and not any(field.lstrip("-") in ("id", "pk") for field in ordering):
+            # Ties (disputes of equal score) keep one order, page after page, on every database.
+            ordering = [*ordering, "id"]
+        return ordering
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

@@ -182,3 +182,10 @@ def test_list_rows_are_compact_and_link_to_their_details(seeded, api_client):
     dispute = api_client.get("/api/disputes/").json()["results"][0]
     assert "subject" not in dispute["positions"][0]
     assert api_client.get(dispute["url"]).json()["positions"][0]["subject"]["slug"]
+
+
+def test_disputes_of_equal_score_come_in_one_order_on_every_database(seeded, api_client):
+    rows = api_client.get("/api/disputes/?ordering=-score").json()["results"]
+    keys = [(-row["score"], row["id"]) for row in rows]
+    assert keys == sorted(keys)
+    assert len({row["score"] for row in rows}) < len(rows)  # the seed has ties to break

@@ -125,10 +125,13 @@ def workers(tmp_path, settings):
     saved = (celery_app.conf.broker_url, celery_app.conf.task_default_queue)
     celery_app.conf.broker_url = REDIS_URL
     celery_app.conf.task_default_queue = queue
+    # Drop connections an earlier test left pooled (another broker, or an eager run's).
+    celery_app._after_fork()
     pool = Workers(tmp_path, queue)
     yield pool
     pool.stop_all()
     celery_app.conf.broker_url, celery_app.conf.task_default_queue = saved
+    celery_app._after_fork()
     _redis().delete(queue)  # the queue is this test's own; leave other runs' keys alone
 
 
