@@ -110,6 +110,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The re-check's covering index includes columns for PostgreSQL's index-only scan; SQLite
     # keeps the index without them, which is all it needs.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
+    # Tests get a file, not Django's shared in-memory database: there a live server's threads
+    # (a page loading two pictures at once) fail at once with "database table is locked"
+    # instead of waiting for the lock as they do on a file.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

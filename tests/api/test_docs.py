@@ -3,7 +3,6 @@ asset comes from the app's own static files, in development and behind WhiteNois
 """
 
 import re
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -15,7 +14,8 @@ from django.test import RequestFactory
 from django.test.utils import override_settings
 from whitenoise.middleware import WhiteNoiseMiddleware
 
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.browser import local_page
+
 SWAGGER_ASSETS = [
     "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui.css",
     "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js",
@@ -95,49 +95,24 @@ def test_whitenoise_serves_the_docs_assets_in_production(tmp_path):
 
 # --- In a real browser: the pages render their operations and load nothing from elsewhere. ---
 
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
 
 @pytest.fixture
 def browser_page(live_server):
     """Yield a Chromium page whose requests may reach only the live server.
 
-    Every request to another host is aborted and recorded in ``page.foreign_requests``.
+    Requests to another host are recorded in ``page.foreign_requests``; local requests that
+    fail in ``page.failed_local_requests``.
     """
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
-    from playwright.sync_api import sync_playwright
-
     local_host = urlparse(live_server.url).hostname
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-        page = browser.new_page()
-        page.foreign_requests = []
+    with local_page(live_server.url) as page:
         page.failed_local_requests = []
-
-        def only_local(route):
-            if urlparse(route.request.url).hostname == local_host:
-                route.continue_()
-            else:
-                page.foreign_requests.append(route.request.url)
-                route.abort()
 
         def record_failure(request):
             if urlparse(request.url).hostname == local_host:
                 page.failed_local_requests.append(request.url)
 
-        page.route("**/*", only_local)
         page.on("requestfailed", record_failure)
-        try:
-            yield page
-        finally:
-            browser.close()
+        yield page
 
 
 @pytest.mark.browser

@@ -1,18 +1,14 @@
 """The Content-Security-Policy holds in a real browser: the admin, Swagger UI and Redoc load and
 work without a single violation (Chromium reports each one as an event and on the console)."""
 
-from pathlib import Path
-from urllib.parse import urlparse
-
 import pytest
 
 from statements.models import Dispute, Statement
 from statements.seeding import seed_load
 from statements.services.accounts import curator_create
+from tests.browser import local_page
 from tests.conftest import SEED_PATH
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 # Recorded before any of the page's own scripts run.
 LISTEN = """
 window.__violations = [];
@@ -26,14 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def page(live_server):
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
-    from playwright.sync_api import sync_playwright
-
-    host = urlparse(live_server.url).hostname
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page()
+    with local_page(live_server.url) as page:
         page.console_violations = []
         page.on(
             "console",
@@ -42,17 +31,8 @@ def page(live_server):
                 and page.console_violations.append(message.text)
             ),
         )
-        page.route(
-            "**/*",
-            lambda route: (
-                route.continue_() if urlparse(route.request.url).hostname == host else route.abort()
-            ),
-        )
         page.add_init_script(LISTEN)
-        try:
-            yield page
-        finally:
-            browser.close()
+        yield page
 
 
 def violations(page) -> list[str]:

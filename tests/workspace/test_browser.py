@@ -5,7 +5,6 @@ Screenshots go to var/screenshots/ (gitignored); CI keeps them as the run's pict
 """
 
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
@@ -13,19 +12,12 @@ from django.conf import settings
 from statements.models import Assertion
 from statements.seeding import seed_load
 from statements.services.accounts import curator_create
+from tests.browser import local_page
 from tests.conftest import SEED_PATH
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 VIEWPORT = {"width": 1440, "height": 900}
 PASSWORD = "curator-password"
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 pytestmark = pytest.mark.browser
 
@@ -41,34 +33,14 @@ def record(transactional_db):
 @pytest.fixture
 def page(live_server, record):
     """Yield a logged-in Chromium page at 1440 x 900 that may reach only the live server."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
-    from playwright.sync_api import sync_playwright
-
-    local = urlparse(live_server.url).hostname
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-        page = browser.new_page(viewport=VIEWPORT)
-        page.foreign_requests = []
-
-        def only_local(route):
-            if urlparse(route.request.url).hostname == local:
-                route.continue_()
-            else:
-                page.foreign_requests.append(route.request.url)
-                route.abort()
-
-        page.route("**/*", only_local)
+    with local_page(live_server.url, viewport=VIEWPORT) as page:
         page.goto(f"{live_server.url}/admin/login/")
         page.fill("#id_username", "curator")
         page.fill("#id_password", PASSWORD)
         page.click("input[type=submit]")
         page.wait_for_selector("#site-name")
-        try:
-            yield page
-        finally:
-            browser.close()
+        yield page
 
 
 def shoot(page, name: str) -> None:
