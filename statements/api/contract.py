@@ -80,8 +80,9 @@ def _takes_body(operation: dict) -> bool:
     return "requestBody" in operation
 
 
-def _is_list(operation: dict) -> bool:
-    return any(p.get("name") == "page" for p in operation.get("parameters", []))
+def _takes_query(operation: dict) -> bool:
+    """Return whether the operation reads query parameters: lists and exports refuse bad ones."""
+    return any(p.get("in") == "query" for p in operation.get("parameters", []))
 
 
 def _header_names(operation: dict) -> set[str]:
@@ -127,7 +128,7 @@ def postprocess_contract(result, generator, request, public):
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
             headers = _header_names(operation)
-            if "400" in responses or _takes_body(operation) or _is_list(operation) or headers:
+            if "400" in responses or _takes_body(operation) or _takes_query(operation) or headers:
                 responses["400"] = _bad_request(schemas, operation)
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") == "query" and not parameter.get("required"):

@@ -32,7 +32,8 @@ class ExportNegotiation(DefaultContentNegotiation):
     """Pick the format from ``?format=`` first, then from Accept; an unknown format is a 400."""
 
     def select_renderer(self, request, renderers, format_suffix=None):
-        wanted = request.query_params.get("format")
+        # A blank ``format=`` is no format, as a blank filter is no filter.
+        wanted = request.query_params.get("format") or None
         if wanted is None:
             return super().select_renderer(request, renderers, format_suffix)
         for renderer in renderers:

@@ -140,13 +140,13 @@ class PredicateSerializer(ImmutableSlugMixin, StrictInputMixin, serializers.Mode
     )
     # Each kind is checked against the vocabulary by the model, in one query per list.
     subject_kinds = BoundedListField(
-        child=serializers.SlugField(max_length=50),
+        child=fields.SlugField(max_length=50),
         required=False,
         max_length=MAX_KINDS,
         help_text="Slugs of the entity kinds accepted as subject; empty for any.",
     )
     object_kinds = BoundedListField(
-        child=serializers.SlugField(max_length=50),
+        child=fields.SlugField(max_length=50),
         required=False,
         max_length=MAX_KINDS,
         help_text="Slugs of the entity kinds accepted as object; empty for any.",
