@@ -15,7 +15,7 @@ import re
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, FloatField, QuerySet
+from django.db.models import F, FloatField, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from statements.models import Evidence, Statement
@@ -60,7 +60,8 @@ def search_rank(queryset: QuerySet, text: str, *, match: str = "all") -> QuerySe
     """
     words = search_words(text)
     if not words:
-        return queryset.none()
+        # Nothing to search for ("/." has no word): no match, ranked like any other result.
+        return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
     if connection.vendor == "postgresql":
         return _postgres(queryset, words, match)
     if connection.vendor == "sqlite":

@@ -189,3 +189,9 @@ def test_disputes_of_equal_score_come_in_one_order_on_every_database(seeded, api
     keys = [(-row["score"], row["id"]) for row in rows]
     assert keys == sorted(keys)
     assert len({row["score"] for row in rows}) < len(rows)  # the seed has ties to break
+
+
+def test_a_search_with_no_word_in_it_finds_nothing_instead_of_failing(seeded, api_client):
+    response = api_client.get("/api/statements/?search=%2F.")
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
