@@ -7,6 +7,7 @@ assertion covers its whole day. ``None`` is an open bound.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import NamedTuple, Protocol
 
 # Value types, comparators, polarity and certainty use the same strings as the models.
@@ -87,6 +88,11 @@ class ScanRow(NamedTuple):
     comparator: str
     number_high: float | None
     polarity: str
+    # When the claim holds (epoch seconds, or datetimes), read in the scan so a kept row
+    # becomes a fact without reading its position again.
+    valid_from: float | datetime | None = None
+    valid_until: float | datetime | None = None
+    time_precision: str = "second"
 
     @property
     def value(self) -> tuple:
@@ -96,7 +102,7 @@ class ScanRow(NamedTuple):
     @property
     def claim(self) -> tuple:
         """Return what the row claims of its predicate and subject, polarity included."""
-        return self[3:]
+        return self[3:10]
 
 
 @dataclass(frozen=True, slots=True)

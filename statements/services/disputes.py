@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Count
 from django.utils import timezone
@@ -105,14 +106,54 @@ def disputes_refresh(*, position_ids: Iterable[int]) -> None:
     _reconcile(groups, conflicts, scope=ids | in_groups, loose=ids - in_groups)
 
 
-def disputes_rebuild() -> None:
-    """Recompute every dispute from the live conflicts (after a full re-check)."""
+def disputes_rebuild(*, unless_unchanged_since: datetime | None = None) -> bool:
+    """Recompute every dispute from the live conflicts (after a full re-check).
+
+    With ``unless_unchanged_since`` (when the re-check began), nothing is written if no
+    conflict was written since and every group of positions already sits in a dispute of its
+    own: what a dispute shows depends only on its positions and conflicts, and each write of
+    a position brought its disputes up to date itself. Return whether it rebuilt.
+    """
     conflicts = {(row[0], row[1]): row for row in _live().values_list(*CONFLICT_COLUMNS).iterator()}
     groups = components(conflicts)
     in_groups = {pk for group in groups for pk in group}
-    held = Position.objects.filter(dispute__isnull=False).values_list("id", flat=True)
-    loose = {pk for pk in held.iterator() if pk not in in_groups}
+    held = dict(
+        Position.objects.filter(dispute__isnull=False)
+        .order_by()
+        .values_list("id", "dispute_id")
+        .iterator()
+    )
+    if unless_unchanged_since is not None:
+        written = Conflict.objects.filter(updated_at__gte=unless_unchanged_since).exists()
+        if not written and _in_step(groups, held):
+            return False
+    loose = {pk for pk in held if pk not in in_groups}
     _reconcile(groups, conflicts, scope=in_groups | loose, loose=loose, everything=True)
+    return True
+
+
+def _in_step(groups: Sequence[Sequence[int]], held: Mapping[int, int]) -> bool:
+    """Return whether the positions already sit in the disputes ``_reconcile`` would give.
+
+    Each group wholly in one live dispute of its own, every live dispute holding a group, and
+    a position outside every group only in a retracted dispute that keeps a verdict.
+    """
+    chosen: set[int] = set()
+    for group in groups:
+        disputes = {held.get(pk) for pk in group}
+        if len(disputes) != 1 or None in disputes or not chosen.isdisjoint(disputes):
+            return False
+        chosen |= disputes
+    in_groups = {pk for group in groups for pk in group}
+    kept = {held[pk] for pk in held if pk not in in_groups}
+    statuses = dict(
+        Dispute.objects.order_by()
+        .exclude(status=DisputeStatus.RETRACTED, verdict="")
+        .values_list("id", "status")
+    )
+    live = {pk for pk, status in statuses.items() if status != DisputeStatus.RETRACTED}
+    retracted = set(statuses) - live
+    return live == chosen and kept <= retracted
 
 
 def _holders(ids: Iterable[int]) -> dict[int, int | None]:

@@ -120,6 +120,16 @@ class _Derived:
     score: float
 
     def differs_from(self, conflict: Conflict) -> bool:
+        stored = (conflict.rules, conflict.reasons, conflict.pair_classes)
+        stored += (conflict.supporter_pairs, conflict.score)
+        if stored == (
+            self.rules,
+            self.reasons,
+            self.pair_classes,
+            self.supporter_pairs,
+            self.score,
+        ):
+            return False  # the common case, without normalising every number
         return (
             conflict.rules,
             json_numbers(conflict.reasons),
@@ -218,8 +228,11 @@ def conflicts_upsert(pairs: Sequence[PairFindings], *, refresh: bool) -> Upsert:
     world = DbWorld()
     derived, names = derive_all(pairs, supporters, world)
     existing: dict[tuple[int, int], Conflict] = {}
+    # Without ``refresh`` only new or changed conflicts get an explanation, so the stored
+    # ones (the bulk of a re-check's reading) are not needed.
+    stored = Conflict.objects.all() if refresh else Conflict.objects.defer("explanation")
     for chunk in chunks(sorted(positions), id_chunk()):
-        for conflict in id_in(Conflict.objects.all(), chunk, "position_a_id"):
+        for conflict in id_in(stored, chunk, "position_a_id"):
             key = (conflict.position_a_id, conflict.position_b_id)
             if key in derived:
                 existing[key] = conflict
@@ -279,8 +292,9 @@ def conflicts_upsert(pairs: Sequence[PairFindings], *, refresh: bool) -> Upsert:
             counts.unchanged += 1
         if key in explanations:
             values = {**asdict(row), "explanation": explanations[key]}
+            deferred = conflict.get_deferred_fields()
             for name, value in values.items():
-                if getattr(conflict, name) != value:
+                if name in deferred or getattr(conflict, name) != value:
                     setattr(conflict, name, value)
                     dirty = True
         if dirty:

@@ -10,18 +10,20 @@ done (``disputes_rebuild``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from itertools import groupby, pairwise
 from operator import attrgetter
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, When
+from django.db.models.functions import Cast
+from django.utils import timezone
 
-from contradict.engine import Screen, check, check_block, is_generic_claim
-from contradict.engine.facts import Finding, ScanRow
-from statements.engine_io import SCAN_FIELDS, DbWorld, fact_columns, predicate_facts
+from contradict.engine import Screen, check, check_block, exclusion_partners, is_generic_claim
+from contradict.engine.facts import ExclusionFact, Finding, ScanRow
+from statements.engine_io import DbWorld, fact_columns, predicate_facts
 from statements.models import Conflict, ConflictStatus, EntityKind, Polarity, Position
 from statements.rules import active_rules
 from statements.selectors.candidates import (
@@ -29,10 +31,10 @@ from statements.selectors.candidates import (
     generic_instances,
     load_facts,
     mentioned,
-    position_facts,
 )
 from statements.services.disputes import disputes_rebuild
 from statements.services.findings import (
+    PairFindings,
     RecheckCounts,
     conflicts_retract,
     conflicts_upsert,
@@ -43,10 +45,22 @@ from statements.services.findings import (
 # batch's facts, supporters and conflict rows are the re-check's peak memory (about 1 MB per
 # 1,000 rows); 2,000 keeps it small and costs a few queries a batch.
 RECHECK_BATCH = 2000
+# How many conflicts a re-check writes at a time (their supporters are read in one query).
+WRITE_BATCH = 5000
 # How many rows the server-side cursor of a re-check fetches at a time.
 SCAN_CHUNK = 10000
 # How many generic claims a re-check takes per instance query.
 GENERIC_BATCH = 50
+# What a position claims of its predicate and subject (``ScanRow.claim``).
+CLAIM_COLUMNS = (
+    "object_id",
+    "choice",
+    "number",
+    "boolean",
+    "comparator",
+    "number_high",
+    "polarity",
+)
 
 
 @dataclass(frozen=True)
@@ -98,16 +112,22 @@ def conflicts_recheck(
     """
     # One transaction per shard: a shard killed half-way leaves nothing behind and can simply
     # run again, and PostgreSQL streams the scan instead of materialising a WITH HOLD cursor.
+    began = timezone.now()
     with transaction.atomic():
         counts = _recheck_shard(shard or Shard(), progress)
         if shard is None:
-            disputes_rebuild()
+            disputes_rebuild(unless_unchanged_since=began)
         return counts
 
 
 def conflicts_recheck_total(*, shard: Shard | None = None) -> int:
     """Return how many positions a re-check of ``shard`` reads (for a progress bar)."""
-    return _subject_range(Position.objects.all(), shard or Shard(), "subject_id").count()
+    return recheck_scan(shard, _screen().exclusions).count()
+
+
+def _screen() -> Screen:
+    world = DbWorld()
+    return Screen(active_rules(), predicate_facts(), world.load_exclusions())
 
 
 def _subject_range(queryset, shard: Shard, field_name: str):
@@ -118,36 +138,104 @@ def _subject_range(queryset, shard: Shard, field_name: str):
     return queryset
 
 
-def recheck_scan(shard: Shard | None = None):
-    """Return the scan a re-check streams: narrow position rows in (subject, predicate) order.
-
-    Benchmarks read the very same query as their baseline.
-    """
+def positions_scan(shard: Shard | None = None):
+    """Return every position of ``shard`` as narrow rows, in (subject, predicate) order."""
     scan = _subject_range(Position.objects.all(), shard or Shard(), "subject_id")
-    return scan.order_by("subject_id", "predicate_id", "id").values_list(*SCAN_FIELDS)
+    return scan.order_by("subject_id", "predicate_id", "id").values_list(*fact_columns())
+
+
+def recheck_scan(shard: Shard | None = None, exclusions: Iterable[ExclusionFact] = ()):
+    """Return the scan a re-check streams: the rows of the subjects that may hold a clash.
+
+    The server drops, in one grouped pass over the covering index, every subject whose
+    predicates each make one claim and which holds no two predicates an exclusion rule
+    pairs: ``Screen.candidates`` would drop each of them anyway, and most subjects are such
+    (at 1M assertions, 94 % of the positions never reach Python). The engine's screen then
+    decides on the rest, as before.
+    """
+    shard = shard or Shard()
+    varied = _subject_range(Position.objects.order_by(), shard, "subject_id")
+    varied = varied.values("subject_id", "predicate_id").annotate(
+        rows=Count("id"), **_claim_spread()
+    )
+    clashing = Q(subject_id__in=varied.filter(_claim_varies()).values("subject_id"))
+    pairs = _partner_pairs(exclusions)
+    if pairs:
+        partnered = sorted({predicate for pair in pairs for predicate in pair})
+        holds = {
+            f"holds_{predicate}": Max(Case(When(predicate_id=predicate, then=1), default=0))
+            for predicate in partnered
+        }
+        both = Q()
+        for left, right in pairs:
+            both |= Q(**{f"holds_{left}": 1, f"holds_{right}": 1})
+        paired = _subject_range(Position.objects.order_by(), shard, "subject_id")
+        paired = paired.filter(predicate_id__in=partnered).values("subject_id").annotate(**holds)
+        clashing |= Q(subject_id__in=paired.filter(both).values("subject_id"))
+    return positions_scan(shard).filter(clashing)
+
+
+def _partner_pairs(exclusions: Iterable[ExclusionFact]) -> list[tuple[int, int]]:
+    """Return the (lower, higher) predicate id pairs that some exclusion rule pairs."""
+    partners = exclusion_partners(exclusions)
+    return sorted({tuple(sorted((p, q))) for p, others in partners.items() for q in others})
+
+
+def _claim_columns() -> dict[str, Any]:
+    """Return the claim's columns as expressions min() and max() take on every database."""
+    columns: dict[str, Any] = {name: F(name) for name in CLAIM_COLUMNS}
+    columns["boolean"] = Cast("boolean", IntegerField())  # PostgreSQL has no min(boolean)
+    return columns
+
+
+def _claim_spread() -> dict[str, Any]:
+    """Per column of the claim: its least and greatest value and how many rows are not NULL."""
+    spread = {}
+    for name, column in _claim_columns().items():
+        spread[f"low_{name}"] = Min(column)
+        spread[f"high_{name}"] = Max(column)
+        spread[f"filled_{name}"] = Count(column)
+    return spread
+
+
+def _claim_varies() -> Q:
+    """A group holds two claims when some column takes two values (NULL counting as one)."""
+    varies = Q()
+    for name in CLAIM_COLUMNS:
+        varies |= Q(**{f"low_{name}__lt": F(f"high_{name}")})
+        varies |= Q(**{f"filled_{name}__gt": 0, f"filled_{name}__lt": F("rows")})
+    return varies
 
 
 def _recheck_shard(shard: Shard, progress: Callable[[int], None] | None) -> RecheckCounts:
     rules = active_rules()
     world = DbWorld()
     predicates = predicate_facts()
-    screen = Screen(rules, predicates, world.load_exclusions())
+    exclusions = world.load_exclusions()
+    screen = Screen(rules, predicates, exclusions)
     counts = RecheckCounts()
     found_ids: set[int] = set()
-    pending: list[list[int]] = []
+    pending: list[list[ScanRow]] = []
     pending_rows = 0
     read = 0
 
     written: set[tuple[int, int]] = set()
+    unwritten: list[PairFindings] = []
 
-    def write(findings: list[Finding], facts: dict) -> None:
-        nonlocal counts
+    def write(findings: list[Finding], facts: dict, *, last: bool = False) -> None:
+        nonlocal counts, unwritten
         # A generic claim and an instance on one subject meet in both passes, with the same
         # rules (see ``compare_block``): write and count such a pair once.
         pairs = [pair for pair in pairs_of(findings, facts) if (pair.a, pair.b) not in written]
         written.update((pair.a, pair.b) for pair in pairs)
+        unwritten.extend(pairs)
+        # Pairs are few beside the rows scanned: written a few thousand at a time, each
+        # batch's supporters, names and stored conflicts are read in one query each.
+        if len(unwritten) < WRITE_BATCH and not last:
+            return
         with transaction.atomic():
-            upsert = conflicts_upsert(pairs, refresh=False)
+            upsert = conflicts_upsert(unwritten, refresh=False)
+        unwritten = []
         counts += upsert.counts
         found_ids.update(upsert.ids)
 
@@ -157,24 +245,24 @@ def _recheck_shard(shard: Shard, progress: Callable[[int], None] | None) -> Rech
             return
         world.forget()
         groups, pending, pending_rows = pending, [], 0
-        facts = {
-            fact.id: fact
-            for fact in position_facts((pk for group in groups for pk in group), predicates)
-        }
+        blocks = [load_facts(group, predicates) for group in groups]
+        facts = {fact.id: fact for block in blocks for fact in block}
         world.load(mentioned(facts.values()))
         findings: list[Finding] = []
-        for group in groups:
-            block = [facts[pk] for pk in group if pk in facts]
+        for block in blocks:
             findings.extend(check_block(block, rules, world))
         write(findings, facts)
 
-    rows = (ScanRow(*row) for row in recheck_scan(shard).iterator(chunk_size=SCAN_CHUNK))
+    rows = (
+        ScanRow(*row)
+        for row in recheck_scan(shard, screen.exclusions).iterator(chunk_size=SCAN_CHUNK)
+    )
     for _subject, group in groupby(rows, attrgetter("subject")):
         block = list(group)
         read += len(block)
         kept = screen.candidates(block)
         if kept:
-            pending.append([row.id for row in kept])
+            pending.append(kept)
             pending_rows += len(kept)
             if pending_rows >= RECHECK_BATCH:
                 flush()
@@ -201,6 +289,7 @@ def _recheck_shard(shard: Shard, progress: Callable[[int], None] | None) -> Rech
             # Every rule, not the generic ones alone: see ``compare_block``.
             findings.extend(check([generic], instances[generic.id], rules, world))
         write(findings, facts)
+    write([], {}, last=True)
 
     live = _subject_range(
         Conflict.objects.filter(status=ConflictStatus.OPEN), shard, "block_subject_id"

@@ -229,7 +229,7 @@ def _recheck_totals(recheck_id: int) -> None:
     for name in COUNT_FIELDS:
         setattr(recheck, name, totals[name] or 0)
     if recheck.shards_done == recheck.shards_total:
-        disputes_rebuild()
+        disputes_rebuild(unless_unchanged_since=recheck.created_at)
         recheck.status = RecheckStatus.DONE
         recheck.finished_at = timezone.now()
     recheck.save()

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 from django.db import OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from statements.models import (
     Conflict,
@@ -88,6 +89,42 @@ def test_recheck_again_changes_nothing(corpus):
 
     assert again.new == again.retracted == 0
     assert again.unchanged == again.found == len(before[0])
+    assert conflict_set() == before
+
+
+def test_recheck_of_an_unchanged_record_writes_no_dispute(corpus):
+    recheck_start(shards=2)
+    history = Dispute.history.count()
+    activity = dict(Dispute.objects.values_list("id", "last_activity_at"))
+
+    recheck_start(shards=3)
+
+    assert Dispute.history.count() == history
+    assert dict(Dispute.objects.values_list("id", "last_activity_at")) == activity
+
+
+def test_recheck_puts_back_positions_that_left_their_dispute(corpus):
+    """A full re-check repairs disputes that drifted from the conflicts, changed or not."""
+    recheck_start(shards=2)
+    before = conflict_set()
+    dispute = Dispute.objects.exclude(status=DisputeStatus.RETRACTED).first()
+    dispute.positions.update(dispute=None)
+    Dispute.objects.filter(pk=dispute.pk).delete()
+
+    again = recheck_start(shards=2)
+
+    assert again.new == again.retracted == 0
+    assert conflict_set() == before
+
+
+def test_recheck_deletes_a_dispute_no_conflict_holds(corpus):
+    recheck_start(shards=2)
+    before = conflict_set()
+    stray = Dispute.objects.create(title="left behind", score=0, last_activity_at=timezone.now())
+
+    recheck_start(shards=2)
+
+    assert not Dispute.objects.filter(pk=stray.pk).exists()
     assert conflict_set() == before
 
 
