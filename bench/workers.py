@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import PYTHON, ROOT, ensure_corpus, median, use_database
+from recheck import empty_conflicts
 
 BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14")
 
@@ -48,13 +49,6 @@ def stop(processes: list[subprocess.Popen]) -> None:
         os.killpg(process.pid, signal.SIGTERM)
     for process in processes:
         process.wait(timeout=60)
-
-
-def empty_conflicts() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE statements_conflict, statements_historicalconflict")
 
 
 def run_once(shards: int, *, on_workers: bool) -> float:

@@ -68,7 +68,7 @@ def conflicts_check_positions(*, position_ids: Iterable[int]) -> RecheckCounts:
     if not ids:
         return RecheckCounts()
     with transaction.atomic():
-        predicates: dict = {}
+        predicates = predicate_facts()  # all of them, few: candidates need no second read
         facts = position_facts(ids, predicates)
         world = DbWorld()
         world.load(mentioned(facts))
@@ -78,7 +78,7 @@ def conflicts_check_positions(*, position_ids: Iterable[int]) -> RecheckCounts:
         candidates = candidates_for(facts, world, predicates)
         findings = check(facts, candidates, active_rules(), world)
         by_id = {fact.id: fact for fact in (*candidates, *facts)}
-        upsert = conflicts_upsert(pairs_of(findings, by_id), refresh=True)
+        upsert = conflicts_upsert(pairs_of(findings, by_id), refresh=True, world=world)
         stale = Conflict.objects.filter(Q(position_a_id__in=ids) | Q(position_b_id__in=ids))
         stale = stale.filter(status=ConflictStatus.OPEN).exclude(id__in=upsert.ids)
         stale_pairs = list(stale.values_list("id", "position_a", "position_b"))

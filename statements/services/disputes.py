@@ -22,7 +22,7 @@ from datetime import datetime
 
 from django.db.models import Count
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from contradict.engine import components
 from contradict.engine.scoring import PAIR_CLASSES
@@ -41,6 +41,7 @@ from statements.models import (
 )
 from statements.rules import active_rules
 from statements.selectors.candidates import chunks
+from statements.services.copy_insert import create_with_history
 from statements.text import claim_span, position_text, predicate_words
 from statements.webhooks.events import dispute_item, webhook_events_emit
 from statements.webhooks.models import WebhookEvent
@@ -87,10 +88,12 @@ def _conflicts_from(position_ids: Iterable[int]) -> dict[tuple[int, int], tuple]
         seen |= frontier
         reached: set[int] = set()
         for chunk in chunks(sorted(frontier), id_chunk()):
-            for column in ("position_a_id", "position_b_id"):
-                for row in id_in(_live(), chunk, column).values_list(*CONFLICT_COLUMNS):
-                    found[(row[0], row[1])] = row
-                    reached.update(row[:2])
+            touching = id_in(_live(), chunk, "position_a_id") | id_in(
+                _live(), chunk, "position_b_id"
+            )
+            for row in touching.values_list(*CONFLICT_COLUMNS):
+                found[(row[0], row[1])] = row
+                reached.update(row[:2])
         frontier = reached - seen
     return found
 
@@ -288,9 +291,7 @@ def _write_groups(
             changed.append(dispute)
     new_ids: set[int] = set()
     if created:
-        saved = bulk_create_with_history(
-            [dispute for dispute, _ in created], Dispute, batch_size=500, default_date=now
-        )
+        saved = create_with_history([dispute for dispute, _ in created], Dispute, date=now)
         for dispute, (_, group) in zip(saved, created, strict=True):
             moves.update((pk, dispute.pk) for pk in group)
             new_ids.add(dispute.pk)

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from contradict.engine.facts import AssertionFact, Finding, Supporter
 from contradict.engine.rules import GENERIC
@@ -24,6 +24,7 @@ from statements.engine_io import DbWorld, id_chunk, id_in
 from statements.models import Conflict, ConflictStatus, tag_text
 from statements.rules import active_rules
 from statements.selectors.candidates import chunks, supporters_of
+from statements.services.copy_insert import create_with_history
 from statements.services.explanations import Names, conflict_explanation
 from statements.webhooks.events import webhook_events_emit
 from statements.webhooks.models import WebhookEvent
@@ -214,7 +215,9 @@ class Upsert:
     ids: set[int] = field(default_factory=set)
 
 
-def conflicts_upsert(pairs: Sequence[PairFindings], *, refresh: bool) -> Upsert:
+def conflicts_upsert(
+    pairs: Sequence[PairFindings], *, refresh: bool, world: DbWorld | None = None
+) -> Upsert:
     """Write ``pairs`` as conflicts: create new ones, bring back retracted ones, update changed.
 
     With ``refresh`` every found conflict gets its explanation rebuilt (a record's words or
@@ -225,7 +228,7 @@ def conflicts_upsert(pairs: Sequence[PairFindings], *, refresh: bool) -> Upsert:
         return result
     positions = {pk for pair in pairs for pk in (pair.a, pair.b)}
     supporters = supporters_of(positions)
-    world = DbWorld()
+    world = world or DbWorld()  # the caller's, with the entities it has read already
     derived, names = derive_all(pairs, supporters, world)
     existing: dict[tuple[int, int], Conflict] = {}
     # Without ``refresh`` only new or changed conflicts get an explanation, so the stored
@@ -301,7 +304,7 @@ def conflicts_upsert(pairs: Sequence[PairFindings], *, refresh: bool) -> Upsert:
             conflict.updated_at = now
             changed.append(conflict)
     if created:
-        saved = bulk_create_with_history(created, Conflict, batch_size=500, default_date=now)
+        saved = create_with_history(created, Conflict, date=now)
         result.ids.update(conflict.pk for conflict in saved)
     if changed:
         bulk_update_with_history(

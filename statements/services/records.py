@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from statements.languages import language_tag_clean
 from statements.models import Assertion, Evidence, Statement
@@ -195,7 +196,10 @@ def _replace_assertions(
         saved.append(assertion)
     positions_assign(assertions=saved)
     for assertion in saved:
-        assertion.save()
+        if assertion.pk is not None:
+            assertion.save()
+    # New assertions and their history rows go in two queries, however many they are.
+    bulk_create_with_history([a for a in saved if a.pk is None], Assertion, batch_size=500)
     removed = [pk for pk in existing if pk not in claimed]
     if removed:
         Assertion.objects.filter(pk__in=removed).delete()
