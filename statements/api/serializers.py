@@ -39,7 +39,7 @@ from statements.models import (
     claim_value,
     tag_list,
 )
-from statements.text import position_text
+from statements.text import claim_beside_title, position_text
 
 # How many supporters of each position a dispute's page shows before paging.
 SUPPORTERS_SHOWN = 10
@@ -669,11 +669,20 @@ class DisputePositionSerializer(PositionSerializer):
 
 
 class DisputePositionRowSerializer(DisputePositionSerializer):
-    """A position in a dispute row: the claim in words, who holds it, its best grade."""
+    """A position in a dispute row: the claim beside the title, who holds it, its best grade."""
+
+    claim = serializers.SerializerMethodField(
+        help_text="The claim in words, without the subject, predicate or time the dispute's "
+        'title already says: "non-functioning", "people present: about 1,000".'
+    )
 
     class Meta(DisputePositionSerializer.Meta):
-        fields = [*PositionRowSerializer.Meta.fields, "speakers", "strongest_grade"]
+        fields = ["id", "claim", "value", "supporter_count", "speakers", "strongest_grade"]
         read_only_fields = fields
+
+    def get_claim(self, position) -> str:
+        # The dispute's prefetch of its positions caches each one's dispute: no query.
+        return claim_beside_title(position, position.dispute.title)
 
 
 class DisputeSerializer(serializers.ModelSerializer):
@@ -683,7 +692,9 @@ class DisputeSerializer(serializers.ModelSerializer):
     rules = serializers.SerializerMethodField()
     pair_classes = serializers.SerializerMethodField()
     positions = DisputePositionRowSerializer(many=True, read_only=True)
-    review = VerdictSerializer(source="*", read_only=True)
+    review = serializers.SerializerMethodField(
+        help_text="The curator's verdict; null until there is one."
+    )
 
     class Meta:
         model = Dispute
@@ -695,15 +706,15 @@ class DisputeSerializer(serializers.ModelSerializer):
             "score",
             "rules",
             "pair_classes",
-            "time_start",
-            "time_end",
             "positions",
             "review",
-            "reopened_because",
-            "created_at",
             "last_activity_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(VerdictSerializer(allow_null=True))
+    def get_review(self, dispute):
+        return VerdictSerializer(dispute).data if dispute.verdict else None
 
     def get_rules(self, dispute) -> list[str]:
         return tag_list(dispute.rules)
@@ -726,7 +737,15 @@ class DisputeDetailSerializer(DisputeSerializer):
     )
 
     class Meta(DisputeSerializer.Meta):
-        fields = [*DisputeSerializer.Meta.fields, "conflicts", "supporters"]
+        fields = [
+            *DisputeSerializer.Meta.fields,
+            "time_start",
+            "time_end",
+            "reopened_because",
+            "created_at",
+            "conflicts",
+            "supporters",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(ConflictSerializer(many=True))

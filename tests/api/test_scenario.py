@@ -74,7 +74,7 @@ def test_a_dispute_lists_its_positions_and_who_holds_them(seeded, api_client):
     assert "igor-konashenkov" in by_value["non_functioning"]["speakers"]
     assert by_value["operational"]["strongest_grade"] == "B2"
     assert set(dispute["pair_classes"]) >= {"against_evidence", "cross_speaker"}
-    assert dispute["review"]["verdict"] == ""
+    assert dispute["review"] is None  # no verdict yet
 
     detail = api_client.get(f"/api/disputes/{dispute['id']}/").json()
     position_ids = {p["id"] for p in dispute["positions"]}
