@@ -572,6 +572,33 @@ class DisputeViewSet(
 # --- Check a draft. ---
 
 
+def _draft_conflicts(result) -> list[dict]:
+    """Return a draft check's findings with both sides as positions, one query for those on
+    record; a draft assertion's side is its claim, stored or not, with its index."""
+    sides = [side for finding in result.findings for side in (finding.a, finding.b)]
+    on_record = (
+        Position.objects.select_related(*selectors.POSITION_JOINS)
+        .annotate(supporter_total=Count("supporters"))
+        .in_bulk([side.position for side in sides if side.position is not None])
+    )
+
+    def position_of(side):
+        # One stored position may be a draft assertion's claim on one side and only on record
+        # on another: each side gets its own copy.
+        claim = copy(on_record[side.position] if side.position else result.claims[side.draft])
+        claim.draft_assertion = side.draft
+        return claim
+
+    return [
+        {
+            **asdict(finding),
+            "position_a": position_of(finding.a),
+            "position_b": position_of(finding.b),
+        }
+        for finding in result.findings
+    ]
+
+
 class CheckApi(APIView):
     """POST a statement that is not saved; get back the conflicts it would create."""
 
@@ -606,29 +633,7 @@ class CheckApi(APIView):
                 assertions=assertions, limits=DraftLimits.from_settings(), **data
             )
             transaction.set_rollback(True)
-        sides = [side for finding in result.findings for side in (finding.a, finding.b)]
-        on_record = (
-            Position.objects.select_related(*selectors.POSITION_JOINS)
-            .annotate(supporter_total=Count("supporters"))
-            .in_bulk([side.position for side in sides if side.position is not None])
-        )
-
-        def position_of(side):
-            # One stored position may be a draft assertion's claim on one side and only on
-            # record on another: each side gets its own copy.
-            claim = on_record[side.position] if side.position else result.claims[side.draft]
-            claim = copy(claim)
-            claim.draft_assertion = side.draft
-            return claim
-
-        conflicts = [
-            {
-                **asdict(finding),
-                "position_a": position_of(finding.a),
-                "position_b": position_of(finding.b),
-            }
-            for finding in result.findings
-        ]
+        conflicts = _draft_conflicts(result)
         joined = list(selectors.dispute_list().filter(pk__in=result.joins).order_by("id"))
         body = {
             "conflicts": conflicts,
