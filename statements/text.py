@@ -35,15 +35,38 @@ def predicate_words(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
+def _claim_parts(claim) -> tuple[str, str, str, str]:
+    """Return a claim's subject, predicate, value and time span in words."""
+    value = value_text(claim)
+    if claim.polarity == "denied":
+        value = f"not {value}"
+    return (
+        claim.subject.name,
+        predicate_words(claim.predicate.name),
+        value,
+        span_text(*claim_span(claim)),
+    )
+
+
 def position_text(claim) -> str:
     """Return a claim in words: "Amstor shopping mall · facility status: non-functioning · …".
 
     A denied claim reads "not …"; a claim with no time bound says "at any time".
     """
-    value = value_text(claim)
-    if claim.polarity == "denied":
-        value = f"not {value}"
-    return (
-        f"{claim.subject.name} · {predicate_words(claim.predicate.name)}: {value} · "
-        f"{span_text(*claim_span(claim))}"
-    )
+    subject, predicate, value, span = _claim_parts(claim)
+    return f"{subject} · {predicate}: {value} · {span}"
+
+
+def claim_beside_title(claim, title: str) -> str:
+    """Return a claim in words without what the dispute's ``title`` already says.
+
+    A title reads "subject · predicate · span (+N related)"; a position under it names only
+    the subject, predicate or span that differ from the title's: "non-functioning", or
+    "people present: about 1,000" for a related question.
+    """
+    subject, predicate, value, span = _claim_parts(claim)
+    shown = title.split(" (+", 1)[0].split(" · ")
+    same = len(shown) == 3
+    words = "" if same and subject == shown[0] else f"{subject} · "
+    words += value if same and predicate == shown[1] else f"{predicate}: {value}"
+    return words if same and span == shown[2] else f"{words} · {span}"

@@ -242,4 +242,6 @@ class LinkField(serializers.Field):
 
     def to_representation(self, value):
         key = "slug" if self.lookup == "slug" else "pk"
+        if getattr(value, self.lookup) is None:
+            return None  # an unsaved record (a draft's claim) has no address yet
         return reverse(f"{self.basename}-detail", kwargs={key: getattr(value, self.lookup)})

@@ -39,7 +39,7 @@ from statements.models import (
     claim_value,
     tag_list,
 )
-from statements.text import position_text
+from statements.text import claim_beside_title, position_text
 
 # How many supporters of each position a dispute's page shows before paging.
 SUPPORTERS_SHOWN = 10
@@ -669,11 +669,20 @@ class DisputePositionSerializer(PositionSerializer):
 
 
 class DisputePositionRowSerializer(DisputePositionSerializer):
-    """A position in a dispute row: the claim in words, who holds it, its best grade."""
+    """A position in a dispute row: the claim beside the title, who holds it, its best grade."""
+
+    claim = serializers.SerializerMethodField(
+        help_text="The claim in words, without the subject, predicate or time the dispute's "
+        'title already says: "non-functioning", "people present: about 1,000".'
+    )
 
     class Meta(DisputePositionSerializer.Meta):
-        fields = [*PositionRowSerializer.Meta.fields, "speakers", "strongest_grade"]
+        fields = ["id", "claim", "value", "supporter_count", "speakers", "strongest_grade"]
         read_only_fields = fields
+
+    def get_claim(self, position) -> str:
+        # The dispute's prefetch of its positions caches each one's dispute: no query.
+        return claim_beside_title(position, position.dispute.title)
 
 
 class DisputeSerializer(serializers.ModelSerializer):
@@ -683,7 +692,9 @@ class DisputeSerializer(serializers.ModelSerializer):
     rules = serializers.SerializerMethodField()
     pair_classes = serializers.SerializerMethodField()
     positions = DisputePositionRowSerializer(many=True, read_only=True)
-    review = VerdictSerializer(source="*", read_only=True)
+    review = serializers.SerializerMethodField(
+        help_text="The curator's verdict; null until there is one."
+    )
 
     class Meta:
         model = Dispute
@@ -695,15 +706,15 @@ class DisputeSerializer(serializers.ModelSerializer):
             "score",
             "rules",
             "pair_classes",
-            "time_start",
-            "time_end",
             "positions",
             "review",
-            "reopened_because",
-            "created_at",
             "last_activity_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(VerdictSerializer(allow_null=True))
+    def get_review(self, dispute):
+        return VerdictSerializer(dispute).data if dispute.verdict else None
 
     def get_rules(self, dispute) -> list[str]:
         return tag_list(dispute.rules)
@@ -726,7 +737,15 @@ class DisputeDetailSerializer(DisputeSerializer):
     )
 
     class Meta(DisputeSerializer.Meta):
-        fields = [*DisputeSerializer.Meta.fields, "conflicts", "supporters"]
+        fields = [
+            *DisputeSerializer.Meta.fields,
+            "time_start",
+            "time_end",
+            "reopened_because",
+            "created_at",
+            "conflicts",
+            "supporters",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(ConflictSerializer(many=True))
@@ -760,25 +779,47 @@ class DisputeReviewInputSerializer(StrictInputMixin, serializers.Serializer):
     note = fields.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
-class DraftFindingSerializer(serializers.Serializer):
-    """A conflict the draft would create: what its claim clashes with, and in which dispute."""
+class DraftSidePositionSerializer(PositionSerializer):
+    """A side of a draft's conflict, shaped as a position: one on record, or a draft's claim.
 
+    A claim the record does not hold yet has no ``id``, ``url`` or ``dispute``, and no
+    supporters on record; ``draft_assertion`` says which of the draft's assertions makes it.
+    """
+
+    id = serializers.IntegerField(read_only=True, allow_null=True)
+    url = LinkField("position", allow_null=True)
     draft_assertion = serializers.IntegerField(
-        source="draft", help_text="Index of the draft's assertion in the request's list."
-    )
-    rules = serializers.ListField(child=serializers.CharField())
-    pair_classes = serializers.ListField(child=serializers.ChoiceField(choices=PairClass.choices))
-    score = serializers.FloatField()
-    explanation = serializers.CharField()
-    reasons = serializers.JSONField()
-    position = PositionSerializer(
-        allow_null=True, help_text="The position on record it clashes with."
-    )
-    other_draft_assertion = serializers.IntegerField(
-        source="other_draft",
+        read_only=True,
         allow_null=True,
-        help_text="Or the index of another assertion of the same draft.",
+        help_text="Index of the draft's assertion making this claim in the request's list; "
+        "null for a position only on record.",
     )
+
+    class Meta(PositionSerializer.Meta):
+        fields = ["draft_assertion", *PositionSerializer.Meta.fields]
+        read_only_fields = fields
+
+    def get_supporter_count(self, position) -> int:
+        return 0 if position.pk is None else super().get_supporter_count(position)
+
+
+class DraftConflictSerializer(serializers.Serializer):
+    """A conflict the draft would create, shaped as a conflict's detail without what only a
+    stored one has (id, url, status, times). ``position_a`` is the draft's; the reasons' "a"
+    and "b" are these two sides."""
+
+    rules = serializers.ListField(child=serializers.CharField())
+    score = serializers.FloatField()
+    pair_classes = serializers.ListField(child=serializers.ChoiceField(choices=PairClass.choices))
+    explanation = serializers.CharField()
+    reasons = serializers.JSONField(
+        help_text="Each rule's reason: what it compared, slugs for entities."
+    )
+    supporter_pairs = serializers.JSONField(
+        help_text="As on a conflict; the draft, not saved, is a null record."
+    )
+    position_a = DraftSidePositionSerializer()
+    position_b = DraftSidePositionSerializer()
     dispute = serializers.IntegerField(
         allow_null=True, help_text="The dispute it would join; null when it would open one."
     )
@@ -795,11 +836,11 @@ class SimilarStatementSerializer(StatementSummarySerializer):
 
 
 class DraftCheckResultSerializer(serializers.Serializer):
-    conflicts = DraftFindingSerializer(many=True)
+    conflicts = DraftConflictSerializer(many=True)
     similar = SimilarStatementSerializer(
         many=True, help_text="Statements on record closest to the draft's quote, best first."
     )
-    joins = serializers.ListField(
-        child=serializers.IntegerField(), help_text="Ids of the disputes the draft would join."
+    joins = DisputeSerializer(
+        many=True, help_text="The disputes the draft would join, as the disputes list shows them."
     )
     opens = serializers.IntegerField(help_text="How many new disputes the draft would open.")

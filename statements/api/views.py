@@ -4,6 +4,7 @@ Writes go through ``statements.services``; reads through ``statements.selectors`
 responses carry an ETag; writes honour If-Match under a row lock (see ``conditional``).
 """
 
+from copy import copy
 from dataclasses import asdict
 
 from django.db import transaction
@@ -571,6 +572,33 @@ class DisputeViewSet(
 # --- Check a draft. ---
 
 
+def _draft_conflicts(result) -> list[dict]:
+    """Return a draft check's findings with both sides as positions, one query for those on
+    record; a draft assertion's side is its claim, stored or not, with its index."""
+    sides = [side for finding in result.findings for side in (finding.a, finding.b)]
+    on_record = (
+        Position.objects.select_related(*selectors.POSITION_JOINS)
+        .annotate(supporter_total=Count("supporters"))
+        .in_bulk([side.position for side in sides if side.position is not None])
+    )
+
+    def position_of(side):
+        # One stored position may be a draft assertion's claim on one side and only on record
+        # on another: each side gets its own copy.
+        claim = copy(on_record[side.position] if side.position else result.claims[side.draft])
+        claim.draft_assertion = side.draft
+        return claim
+
+    return [
+        {
+            **asdict(finding),
+            "position_a": position_of(finding.a),
+            "position_b": position_of(finding.b),
+        }
+        for finding in result.findings
+    ]
+
+
 class CheckApi(APIView):
     """POST a statement that is not saved; get back the conflicts it would create."""
 
@@ -605,22 +633,16 @@ class CheckApi(APIView):
                 assertions=assertions, limits=DraftLimits.from_settings(), **data
             )
             transaction.set_rollback(True)
-        on_record = (
-            Position.objects.select_related(*selectors.POSITION_JOINS)
-            .annotate(supporter_total=Count("supporters"))
-            .in_bulk([f.position for f in result.findings if f.position is not None])
-        )
-        conflicts = [
-            {**asdict(finding), "position": on_record.get(finding.position)}
-            for finding in result.findings
-        ]
+        conflicts = _draft_conflicts(result)
+        joined = list(selectors.dispute_list().filter(pk__in=result.joins).order_by("id"))
         body = {
             "conflicts": conflicts,
-            "joins": result.joins,
+            "joins": joined,
             "opens": result.opens,
             "similar": selectors.statements_similar(data.get("quote", "")),
         }
-        return Response(serializers.DraftCheckResultSerializer(body).data)
+        context = {"held": _held([p.pk for dispute in joined for p in dispute.positions.all()])}
+        return Response(serializers.DraftCheckResultSerializer(body, context=context).data)
 
 
 class NotFoundApi(APIView):

@@ -23,7 +23,7 @@ from contradict.engine import check, components
 from contradict.engine.facts import EVIDENCE, STATEMENT, Supporter
 from contradict.engine.scoring import pair_classes
 from statements.engine_io import DbWorld, draft_fact, predicate_facts
-from statements.models import Conflict, ConflictStatus, Position
+from statements.models import Assertion, Conflict, ConflictStatus, Position
 from statements.rules import active_rules
 from statements.selectors.candidates import (
     candidates_for,
@@ -92,17 +92,32 @@ def conflicts_check_positions(*, position_ids: Iterable[int]) -> RecheckCounts:
 
 
 @dataclass(frozen=True)
+class DraftSide:
+    """One side of a draft's conflict: an assertion of the draft, a position on record, or both.
+
+    ``draft`` indexes the draft's assertions list; ``position`` is the stored position, which
+    a draft assertion has too when it repeats a claim on record.
+    """
+
+    draft: int | None
+    position: int | None
+
+
+@dataclass(frozen=True)
 class DraftFinding:
-    """A conflict an unsaved record would create: ``draft`` indexes its assertions list."""
+    """A conflict an unsaved record would create, sides ``a`` and ``b`` as its reasons say.
+
+    ``a`` is always one of the draft's assertions (the earlier one, between two of them).
+    """
 
     rules: list[str]
     reasons: list[dict]
     pair_classes: list[str]
+    supporter_pairs: list[dict]
     score: float
     explanation: str
-    draft: int
-    position: int | None  # the stored position it clashes with
-    other_draft: int | None  # or another assertion of the same draft
+    a: DraftSide
+    b: DraftSide
     dispute: int | None  # the dispute it would join (None: it would open one)
 
 
@@ -113,6 +128,7 @@ class DraftCheck:
     findings: list[DraftFinding]
     joins: list[int]  # ids of existing disputes the draft would join
     opens: int  # how many new disputes it would open
+    claims: list[Position]  # each draft assertion's claim, unsaved, by index
 
 
 def conflicts_check_draft(
@@ -137,8 +153,11 @@ def conflicts_check_draft(
 
     cleaned = [fields for _, fields in clean_assertions(assertions)]
     predicates = predicate_facts({fields["predicate"].pk for fields in cleaned})
+    # Draft ids are negative and the first assertion's the lowest: since a finding's ``a`` has
+    # the smaller id, a draft assertion is always ``a``, and the earlier of two of them.
+    offset = len(cleaned)
     facts = [
-        draft_fact(id=-(index + 1), data=fields, predicates=predicates)
+        draft_fact(id=index - offset, data=fields, predicates=predicates)
         for index, fields in enumerate(cleaned)
     ]
     world = DbWorld()
@@ -178,10 +197,11 @@ def conflicts_check_draft(
             id__in=[p for pair in pairs for p in (pair.a, pair.b) if p > 0]
         ).values_list("id", "dispute_id")
     )
+    repeats: dict[int, int] = {}  # draft id -> the stored position it repeats
     for fields, fact in zip(cleaned, facts, strict=True):
         repeated = stored.get(position_key(position_columns(fields)))
         if repeated is not None:
-            dispute_of[fact.id] = repeated[1]
+            repeats[fact.id], dispute_of[fact.id] = repeated
     derived, names = derive_all(pairs, supporters, world)
     names.load(
         positions={pk for pair in pairs for pk in (pair.a, pair.b) if pk > 0},
@@ -191,16 +211,17 @@ def conflicts_check_draft(
         names.positions[fact.id] = _draft_text(fields)
         if speaker is not None:
             names.entities.setdefault(speaker.pk, (speaker.slug, speaker.name))
+
+    def side(pk: int) -> DraftSide:
+        if pk < 0:
+            return DraftSide(draft=pk + offset, position=repeats.get(pk))
+        return DraftSide(draft=None, position=pk)
+
     results = []
     joins: set[int] = set()
     for pair in pairs:
         row = derived[(pair.a, pair.b)]
-        # Draft ids are negative, so a draft claim is always ``a``; between two draft claims,
-        # name the earlier one (the larger negative id) first.
-        draft_id, other = pair.a, pair.b
-        if other < 0:
-            draft_id, other = other, draft_id
-        dispute = dispute_of.get(other) or dispute_of.get(draft_id)
+        dispute = dispute_of.get(pair.b) or dispute_of.get(pair.a)
         if dispute:
             joins.add(dispute)
         results.append(
@@ -208,11 +229,11 @@ def conflicts_check_draft(
                 rules=[finding.rule for finding in pair.findings],
                 reasons=row.reasons,
                 pair_classes=pair_classes(row.supporter_pairs),
+                supporter_pairs=[_unsaved_record(item) for item in row.supporter_pairs],
                 score=row.score,
                 explanation=conflict_explanation(pair, row, supporters, names),
-                draft=-draft_id - 1,
-                position=other if other > 0 else None,
-                other_draft=-other - 1 if other < 0 else None,
+                a=side(pair.a),
+                b=side(pair.b),
                 dispute=dispute,
             )
         )
@@ -221,7 +242,10 @@ def conflicts_check_draft(
         if repeated:
             joins.add(repeated)
     opens = _groups_opened(pairs, dispute_of)
-    return DraftCheck(findings=results, joins=sorted(joins), opens=opens)
+    claims = [
+        Position(**{name: fields[name] for name in Assertion.POSITION_FIELDS}) for fields in cleaned
+    ]
+    return DraftCheck(findings=results, joins=sorted(joins), opens=opens, claims=claims)
 
 
 def _groups_opened(pairs: Sequence[PairFindings], dispute_of: Mapping[int, int | None]) -> int:
@@ -230,8 +254,16 @@ def _groups_opened(pairs: Sequence[PairFindings], dispute_of: Mapping[int, int |
     return sum(1 for group in groups if not any(dispute_of.get(pk) for pk in group))
 
 
+def _unsaved_record(item: Mapping[str, Any]) -> dict:
+    """Return a ``supporter_pairs`` item with the draft's record (0: not saved) as null."""
+    named = dict(item)
+    for key in ("first_record", "then_record"):
+        if named.get(key) == 0:
+            named[key] = None
+    return named
+
+
 def _draft_text(fields: Mapping[str, Any]) -> str:
-    from statements.models import Assertion
     from statements.text import position_text
 
     claim = Assertion(**{k: v for k, v in fields.items() if k != "note"})

@@ -82,9 +82,12 @@ class Names:
         return self.entities.get(pk, (str(pk), str(pk)))[1]
 
     def reason(self, finding: Finding) -> dict:
-        """Return a finding's reason with its rule and kind, entity ids made slugs."""
+        """Return a finding's reason with its rule, entity ids made slugs.
+
+        The engine's ``kind`` is left out: every rule's kind is its code.
+        """
         rule = rules_by_code().get(finding.rule)
-        reason = {"rule": finding.rule, "kind": finding.kind, **finding.reason}
+        reason = {"rule": finding.rule, **finding.reason}
         for key in getattr(rule, "ENTITY_KEYS", ()):
             if isinstance(reason.get(key), int):
                 reason[key] = self.slug(reason[key])

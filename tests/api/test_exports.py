@@ -4,6 +4,8 @@ import csv
 import io
 import json
 
+import pytest
+
 from statements.models import Conflict, ConflictStatus, Dispute, Statement
 from tests.api.utils import error_attrs
 
@@ -101,6 +103,26 @@ def test_bad_filter_is_a_400_naming_it_before_any_row(seeded, api_client):
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     assert set(error_attrs(response)) == {"speaker"}
+
+
+@pytest.mark.parametrize(
+    "query,attr",
+    [
+        ("conflicts/?rule=bogus", "rule"),
+        ("conflicts/?pair_class=bogus", "pair_class"),
+        ("conflicts/?status=bogus", "status"),
+        ("disputes/?verdict=bogus", "verdict"),
+        ("disputes/?status=open&status=bogus", "status"),
+        ("statements/?speaker_side=maybe", "speaker_side"),
+    ],
+)
+def test_a_value_outside_a_documented_enum_is_a_400_naming_the_parameter(
+    seeded, api_client, query, attr
+):
+    response = api_client.get(f"/api/exports/{query}", HTTP_ACCEPT="application/x-ndjson")
+    assert response.status_code == 400
+    assert response.json()["type"] == "validation_error"
+    assert error_attrs(response) == {attr: "invalid_choice"}
 
 
 def test_export_reads_in_a_fixed_number_of_queries(seeded, api_client, django_assert_num_queries):

@@ -1,7 +1,7 @@
 """The seed case's questions, asked the way a front end asks them."""
 
 from statements.models import Assertion, Conflict, Dispute, Statement
-from tests.api.utils import statement_payload
+from tests.api.utils import STRIKE, statement_payload
 
 
 def _all(client, url):
@@ -74,7 +74,7 @@ def test_a_dispute_lists_its_positions_and_who_holds_them(seeded, api_client):
     assert "igor-konashenkov" in by_value["non_functioning"]["speakers"]
     assert by_value["operational"]["strongest_grade"] == "B2"
     assert set(dispute["pair_classes"]) >= {"against_evidence", "cross_speaker"}
-    assert dispute["review"]["verdict"] == ""
+    assert dispute["review"] is None  # no verdict yet
 
     detail = api_client.get(f"/api/disputes/{dispute['id']}/").json()
     position_ids = {p["id"] for p in dispute["positions"]}
@@ -127,16 +127,22 @@ def test_a_draft_repeating_non_functioning_joins_the_mall_dispute(seeded, api_cl
     against_cctv = [
         finding
         for finding in body["conflicts"]
-        if finding["position"] and "cctv-interior-shop" in _refs(finding["position"]["id"])
+        if "cctv-interior-shop" in _refs(finding["position_b"]["id"])
     ]
     assert any(finding["rules"] == ["exclusive_value"] for finding in against_cctv)
     finding = against_cctv[0]
-    assert finding["draft_assertion"] == 0
+    # The draft's side is its first assertion, which repeats the ministry's position.
+    assert finding["position_a"]["draft_assertion"] == 0
+    assert finding["position_a"]["value"] == "non_functioning"
+    assert finding["position_a"]["supporter_count"] == 5
+    assert finding["position_b"]["draft_assertion"] is None
+    assert all("kind" not in reason for reason in finding["reasons"])
     assert "against_evidence" in finding["pair_classes"]
     assert "non-functioning" in finding["explanation"]
     mall = Dispute.objects.get(title__contains="facility status")
     assert finding["dispute"] == mall.pk
-    assert mall.pk in body["joins"] and body["opens"] == 0
+    assert [d["id"] for d in body["joins"]] == [mall.pk] and body["opens"] == 0
+    assert body["joins"][0]["title"] == mall.title
     # Nothing was saved.
     assert (
         Statement.objects.count(),
@@ -145,15 +151,41 @@ def test_a_draft_repeating_non_functioning_joins_the_mall_dispute(seeded, api_cl
     ) == counts
 
 
+def test_a_draft_claim_new_to_the_record_is_named_by_its_index_not_a_made_up_id(seeded, api_client):
+    payload = statement_payload(quote="The mall was empty.")
+    empty = {**payload["assertions"][0], "predicate": "people_present", "value": 0}
+    payload["assertions"].append(empty)
+    response = api_client.post("/api/check/", payload, format="json")
+    assert response.status_code == 200, response.json()
+    conflicts = response.json()["conflicts"]
+
+    new = [c["position_a"] for c in conflicts if c["position_a"]["draft_assertion"] == 1]
+    assert new, "0 people present clashes with the head counts on record"
+    for side in new:
+        assert (side["id"], side["url"], side["dispute"], side["supporter_count"]) == (
+            None,
+            None,
+            None,
+            0,
+        )
+        assert side["text"] == (
+            "Amstor shopping mall · people present: 0 · 27 Jun 2022 12:00–13:00 UTC"
+        )
+        assert side["valid_from"] == STRIKE
+    numeric = next(c for c in conflicts if c["rules"] == ["numeric"])
+    assert numeric["position_b"]["draft_assertion"] is None
+    assert numeric["position_b"]["id"] and numeric["position_b"]["url"]
+    assert numeric["reasons"][0]["rule"] == "numeric"
+
+
 def test_a_draft_that_agrees_with_the_record_has_no_conflict_with_the_evidence(seeded, api_client):
     payload = statement_payload(speaker="daily-mail", quote="The mall was open.")
     payload["assertions"][0]["value"] = "operational"
     response = api_client.post("/api/check/", payload, format="json")
     assert response.status_code == 200
     assert all(
-        not any(ref.startswith("cctv-") for ref in _refs(f["position"]["id"]))
+        not any(ref.startswith("cctv-") for ref in _refs(f["position_b"]["id"]))
         for f in response.json()["conflicts"]
-        if f["position"]
     )
 
 

@@ -130,7 +130,11 @@ def test_a_front_end_checks_a_draft_then_files_it(generated, front_end):
     )
     assert isinstance(checked, model("DraftCheckResult"))
     assert checked.opens == 0 and len(checked.joins) == 1
+    assert checked.joins[0].title.startswith("Amstor shopping mall · facility status")
     assert {rule for finding in checked.conflicts for rule in finding.rules} >= {"exclusion"}
+    # Both sides parse as positions; the draft's is named by its index in the request.
+    assert {finding.position_a.draft_assertion for finding in checked.conflicts} == {0}
+    assert all(finding.position_b.id for finding in checked.conflicts)
 
     body = model("StatementInputRequest").from_dict(
         draft(generated, source="daily-mail-2022-06-30")

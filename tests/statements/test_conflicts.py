@@ -434,13 +434,18 @@ def test_checking_a_draft_writes_nothing_and_names_the_dispute_it_joins(harbour)
         Assertion.objects.count(),
         Conflict.objects.count(),
     )
-    assert sorted((f.rules[0], f.draft, f.other_draft) for f in result.findings) == [
-        ("exclusion", 0, 1),  # moored against 9 knots, both in the draft
-        ("exclusion", 1, None),  # 9 knots against the gazette's "moored"
-        ("exclusive_value", 0, None),  # moored against the footage
+    moored = Position.objects.get(choice="moored").pk
+    under_way = Position.objects.get(choice="under_way").pk
+    sides = sorted(
+        (f.rules[0], f.a.draft, f.a.position, f.b.draft, f.b.position) for f in result.findings
+    )
+    assert sides == [
+        # The draft's "moored" repeats the gazette's position: it carries that position's id.
+        ("exclusion", 0, moored, 1, None),  # moored against 9 knots, both in the draft
+        ("exclusion", 1, None, None, moored),  # 9 knots against the gazette's "moored"
+        ("exclusive_value", 0, moored, None, under_way),  # moored against the footage
     ]
     clash = next(f for f in result.findings if f.rules == ["exclusive_value"])
-    assert clash.position == Position.objects.get(choice="under_way").pk
     assert "Harbourmaster" in clash.explanation and "Quay camera" in clash.explanation
     (dispute,) = live_disputes()
     assert result.joins == [dispute.pk] and result.opens == 0
