@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("statements", "0011_webhooks"),
+        ("statements", "0012_reasons_without_kind"),
     ]
 
     operations = [
