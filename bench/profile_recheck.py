@@ -27,7 +27,7 @@ import common
 PHASES = {
     "scan: rows from the server-side cursor": [("recheck_scan.py", "<genexpr>")],
     "screen: which subject blocks can clash (engine)": [("blocking.py", "candidates")],
-    "facts of the kept rows (positions by id)": [("candidates.py", "position_facts")],
+    "facts of the kept rows (from the scan's columns)": [("candidates.py", "load_facts")],
     "world: entities, lineage, categories": [("engine_io.py", "load")],
     "rules on the kept blocks (engine)": [("__init__.py", "check_block")],
     "generic claims and their instances": [("candidates.py", "generic_instances")],
@@ -35,9 +35,9 @@ PHASES = {
     "rows derived: reasons, supporter pairs, score": [("findings.py", "derive_all")],
     "names for explanations": [("explanations.py", "load")],
     "explanations rendered": [("explanations.py", "conflict_explanation")],
-    "conflicts and their history inserted": [("utils.py", "bulk_create_with_history")],
+    "conflicts, disputes and history inserted (COPY)": [("copy_insert.py", "create_with_history")],
     "conflicts and their history updated": [("utils.py", "bulk_update_with_history")],
-    "disputes rebuilt": [("disputes.py", "disputes_rebuild")],
+    "disputes rebuilt (their inserts counted above too)": [("disputes.py", "disputes_rebuild")],
 }
 
 
@@ -74,10 +74,10 @@ def main() -> None:
     print(f"  {counts.new:,} new, {counts.unchanged:,} unchanged, {counts.retracted:,} retracted")
     for phase, functions in PHASES.items():
         seconds = sum(cumulative(stats, suffix, name) for suffix, name in functions)
-        print(f"  {phase:<48} {seconds:7.2f} s  {100 * seconds / wall:5.1f} %")
+        print(f"  {phase:<52} {seconds:7.2f} s  {100 * seconds / wall:5.1f} %")
     waiting = cumulative(stats, "psycopg/connection.py", "wait")
     label = "(of all the above) waiting on PostgreSQL"
-    print(f"  {label:<48} {waiting:7.2f} s  {100 * waiting / wall:5.1f} %")
+    print(f"  {label:<52} {waiting:7.2f} s  {100 * waiting / wall:5.1f} %")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ PY=${PYTHON:-.venv/bin/python}
 echo "# machine: $(nproc) CPUs, $(free -g | awk '/Mem:/ {print $2}') GB RAM," \
   "$(psql "${BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432}/postgres" -Atc 'show server_version' 2>/dev/null || echo '?')" \
   "PostgreSQL, $($PY --version)"
+echo; echo "## echo: one question repeated by K statements on each side"
+$PY bench/echo.py
 echo; echo "## full re-check vs plain scan (1,000,000 assertions)"
 $PY bench/recheck.py "$@"
 echo; echo "## where the writing re-check's time goes (cProfile)"
