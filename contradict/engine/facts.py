@@ -76,7 +76,7 @@ class Condition:
 
 
 class ScanRow(NamedTuple):
-    """The narrow row of one position a full re-check streams, in (subject, predicate) order."""
+    """The row of one position a full re-check streams, in (subject, predicate) order."""
 
     id: int
     subject: int

@@ -1,11 +1,12 @@
 """The full re-check: every position again, one shard (a subject-id range) at a time.
 
-Positions stream from a server-side cursor in (subject, predicate) order, narrow rows only; a
-subject's rows are compared only when two of them make different claims (or sit on exclusion
-partners), and only those rows become facts. Generic claims are checked in the shard of their
-own subject, so every conflict belongs to exactly one shard (``Conflict.block_subject``) and
-shards can run in any order, in parallel, or again. Disputes are rebuilt once every shard is
-done (``disputes_rebuild``).
+Positions stream from a server-side cursor in (subject, predicate) order, the subjects that
+cannot clash already left out by the server (``recheck_scan``); a subject's rows are compared
+only when two of them make different claims (or sit on exclusion partners), and only those rows
+become facts. Generic claims are checked in the shard of their own subject, so every conflict
+belongs to exactly one shard (``Conflict.block_subject``) and shards can run in any order, in
+parallel, or again. Disputes are rebuilt once every shard is done (``disputes_rebuild``), unless
+no conflict changed and they are already in step.
 """
 
 from __future__ import annotations
@@ -139,7 +140,7 @@ def _subject_range(queryset, shard: Shard, field_name: str):
 
 
 def positions_scan(shard: Shard | None = None):
-    """Return every position of ``shard`` as narrow rows, in (subject, predicate) order."""
+    """Return every position of ``shard`` as ``ScanRow`` columns, in (subject, predicate) order."""
     scan = _subject_range(Position.objects.all(), shard or Shard(), "subject_id")
     return scan.order_by("subject_id", "predicate_id", "id").values_list(*fact_columns())
 
@@ -150,8 +151,8 @@ def recheck_scan(shard: Shard | None = None, exclusions: Iterable[ExclusionFact]
     The server drops, in one grouped pass over the covering index, every subject whose
     predicates each make one claim and which holds no two predicates an exclusion rule
     pairs: ``Screen.candidates`` would drop each of them anyway, and most subjects are such
-    (at 1M assertions, 94 % of the positions never reach Python). The engine's screen then
-    decides on the rest, as before.
+    (of the synthetic 1M corpus's 660,017 positions, 171,430 reach Python). The engine's
+    screen then decides on the rest, as before.
     """
     shard = shard or Shard()
     varied = _subject_range(Position.objects.order_by(), shard, "subject_id")
