@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from contradict.engine import Screen, check, check_block, exclusion_partners, is_generic_claim
 from contradict.engine.facts import ExclusionFact, Finding, ScanRow
-from statements.engine_io import DbWorld, fact_columns, predicate_facts
+from statements.engine_io import FACT_FIELDS, DbWorld, fact_columns, predicate_facts
 from statements.models import Conflict, ConflictStatus, EntityKind, Polarity, Position
 from statements.rules import active_rules
 from statements.selectors.candidates import (
@@ -53,15 +53,7 @@ SCAN_CHUNK = 10000
 # How many generic claims a re-check takes per instance query.
 GENERIC_BATCH = 50
 # What a position claims of its predicate and subject (``ScanRow.claim``).
-CLAIM_COLUMNS = (
-    "object_id",
-    "choice",
-    "number",
-    "boolean",
-    "comparator",
-    "number_high",
-    "polarity",
-)
+CLAIM_COLUMNS = FACT_FIELDS[3:10]
 
 
 @dataclass(frozen=True)
