@@ -68,9 +68,12 @@ def conflicts_check_positions(*, position_ids: Iterable[int]) -> RecheckCounts:
     if not ids:
         return RecheckCounts()
     with transaction.atomic():
-        predicates = predicate_facts()  # all of them, few: candidates need no second read
-        facts = position_facts(ids, predicates)
+        # The rules in force first, each read once: every predicate (few), the exclusion
+        # rules; then the facts, their entities and their candidates.
+        predicates = predicate_facts()
         world = DbWorld()
+        world.load_exclusions()
+        facts = position_facts(ids, predicates)
         world.load(mentioned(facts))
         # Before reading candidates: a concurrent writer of a clashing claim waits here until
         # this transaction commits, then sees these positions (see block_locks).

@@ -67,10 +67,12 @@ def positions_assign(*, assertions: Iterable[Assertion]) -> None:
     found = dict(Position.objects.filter(key__in=list(wanted)).values_list("key", "id"))
     missing = [Position(key=key, **columns) for key, columns in wanted.items() if key not in found]
     if missing:
-        Position.objects.bulk_create(missing, ignore_conflicts=True)
-        found.update(
-            Position.objects.filter(key__in=[p.key for p in missing]).values_list("key", "id")
+        # A position a concurrent writer created meanwhile is "updated" to itself, so the
+        # insert returns every id, new or not, and no second read is needed.
+        Position.objects.bulk_create(
+            missing, update_conflicts=True, unique_fields=["key"], update_fields=["key"]
         )
+        found.update((position.key, position.pk) for position in missing)
     for assertion, key in zip(assertions, keys, strict=True):
         assertion.position_id = found[key]
 
