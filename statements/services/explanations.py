@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from django.db.models.functions import Substr
@@ -23,6 +24,33 @@ from statements.text import position_text
 
 if TYPE_CHECKING:
     from statements.services.findings import PairFindings, _Derived
+
+# What ``position_text`` reads of a position: its columns and its entities' names. Read as
+# values, not model instances: building four instances a position was most of the reading.
+TEXT_FIELDS = (
+    "choice",
+    "number",
+    "number_high",
+    "boolean",
+    "comparator",
+    "polarity",
+    "valid_from",
+    "valid_until",
+    "time_precision",
+    "object_id",
+)
+TEXT_COLUMNS = (*TEXT_FIELDS, "object__name", "subject__name", "predicate__name")
+
+
+def _claim_words(columns: Sequence) -> SimpleNamespace:
+    """Return a position read with ``TEXT_COLUMNS`` as the object ``position_text`` takes."""
+    claim = SimpleNamespace(**dict(zip(TEXT_FIELDS, columns, strict=False)))
+    object_name, subject_name, predicate_name = columns[len(TEXT_FIELDS) :]
+    claim.object = SimpleNamespace(name=object_name)
+    claim.subject = SimpleNamespace(name=subject_name)
+    claim.predicate = SimpleNamespace(name=predicate_name)
+    return claim
+
 
 # How many supporters an explanation names on each side before "and N more".
 NAMED_SUPPORTERS = 3
@@ -54,10 +82,10 @@ class Names:
         """Read the position texts, supporters' names and evidence titles explanations need."""
         supporters = list(supporters)
         wanted = sorted(set(positions) - self.positions.keys())
-        joined = Position.objects.select_related("predicate", "subject", "object")
         for chunk in chunks(wanted, id_chunk()):
-            for position in id_in(joined.order_by(), chunk):
-                self.positions[position.pk] = position_text(position)
+            rows = id_in(Position.objects.order_by(), chunk).values_list("id", *TEXT_COLUMNS)
+            for pk, *columns in rows:
+                self.positions[pk] = position_text(_claim_words(columns))
         self.load_entities(s.speaker for s in supporters)
         items = sorted({s.record for s in supporters if s.kind == EVIDENCE} - self.evidence.keys())
         for chunk in chunks(items, id_chunk()):
