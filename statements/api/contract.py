@@ -4,10 +4,14 @@ drf-spectacular and drf-standardized-errors document what a view declares; the s
 answers in ways no view declares: a 400 on any list for a bad page, ordering or search, a 400 of
 type ``client_error`` for a body that is not JSON, 304 on a conditional read, 414 from the
 HTTP server for an overlong URL, ETag on detail responses and Location on 201. This hook runs
-last and adds them, so a generated client has a declared type for every answer it can get.
+last and adds them, so a generated client has a declared type for every answer it can get,
+and the example bodies of ``examples.py`` on the main operations.
 """
 
+import re
+
 from statements.api.conditional import ENTITY_TAGS
+from statements.api.examples import EXAMPLES
 from statements.api.schema import VALIDATION_ERROR_ITEM
 
 ERROR_RESPONSE_400 = "ErrorResponse400"
@@ -120,6 +124,29 @@ def _named_enums(result: dict) -> None:
                     holder["$ref"] = f"#/components/schemas/{name}"
 
 
+def _example_key(summary: str) -> str:
+    """Name an example as drf-spectacular names an ``OpenApiExample``: its summary, camel-cased."""
+    words = re.sub(r"[^A-Za-z0-9 _-]", "", summary).split()
+    return "".join(word[:1].upper() + word[1:] for word in words)
+
+
+def _examples(result: dict) -> None:
+    """Attach ``examples.EXAMPLES`` to the JSON bodies of their operations, by operationId."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for status, bodies in EXAMPLES.get(operation.get("operationId"), {}).items():
+                if status == "request":
+                    holder = operation.get("requestBody", {})
+                else:
+                    holder = operation["responses"].get(status, {})
+                media = holder.get("content", {}).get("application/json")
+                if media is None:
+                    continue  # the test names an example that found no body to go with
+                named = media.setdefault("examples", {})
+                for summary, value in bodies.items():
+                    named[_example_key(summary)] = {"summary": summary, "value": value}
+
+
 def postprocess_contract(result, generator, request, public):
     """Add the statuses and headers the server sends that no view declares."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
@@ -165,4 +192,5 @@ def postprocess_contract(result, generator, request, public):
         del schemas[name]
     _strict_bodies(result)
     _named_enums(result)
+    _examples(result)
     return result
