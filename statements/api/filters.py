@@ -164,7 +164,27 @@ class StatusFilter(django_filters.MultipleChoiceFilter):
             return super().clean([item for item in value or [] if item != ""])
 
 
-class EntityFilter(django_filters.FilterSet):
+class FilterSet(django_filters.FilterSet):
+    """django-filter's FilterSet, its form class built once per filter set, not per request.
+
+    django-filter builds a new form class, and every form field, for each request: a third of
+    a list page's filtering time. The fields depend on the filter set alone (no filter here
+    takes its queryset from the request), so the first form class serves every request.
+    """
+
+    @classmethod
+    def _cached_form_class(cls, build):
+        form = cls.__dict__.get("_form_class")
+        if form is None:
+            form = build()
+            cls._form_class = form
+        return form
+
+    def get_form_class(self):
+        return self._cached_form_class(super().get_form_class)
+
+
+class EntityFilter(FilterSet):
     kind = django_filters.CharFilter(
         max_length=50,
         validators=[validate_entity_kind],
@@ -184,7 +204,7 @@ class EntityFilter(django_filters.FilterSet):
         return queryset.filter(lineage__startswith=entity.lineage) if entity.lineage else queryset
 
 
-class PredicateFilter(django_filters.FilterSet):
+class PredicateFilter(FilterSet):
     value_type = django_filters.ChoiceFilter(choices=ValueType.choices)
     single_valued = StrictBooleanFilter()
 
@@ -193,7 +213,7 @@ class PredicateFilter(django_filters.FilterSet):
         fields = ["value_type", "single_valued"]
 
 
-class StatementFilter(django_filters.FilterSet):
+class StatementFilter(FilterSet):
     ref = django_filters.CharFilter(max_length=100)
     speaker = _entity_filter("Said by this entity (slug).", method="_speaker")
     speaker_side = StrictBooleanFilter(
@@ -222,7 +242,7 @@ class StatementFilter(django_filters.FilterSet):
         return selectors.statements_about(queryset, entity=entity)
 
 
-class EvidenceFilter(django_filters.FilterSet):
+class EvidenceFilter(FilterSet):
     ref = django_filters.CharFilter(max_length=100)
     kind = django_filters.CharFilter(
         max_length=50,
@@ -242,7 +262,7 @@ class EvidenceFilter(django_filters.FilterSet):
         return selectors.evidence_about(queryset, entity=entity)
 
 
-class AssertionFilter(django_filters.FilterSet):
+class AssertionFilter(FilterSet):
     predicate = _slug_filter(Predicate, "Predicate (slug).")
     subject = _entity_filter("Subject (slug).")
     object = _entity_filter("Object (slug), for entity predicates.")
@@ -319,7 +339,7 @@ def _speaker_side_filter() -> StrictBooleanFilter:
     )
 
 
-class ConflictFilter(_ClaimFilterMixin, django_filters.FilterSet):
+class ConflictFilter(_ClaimFilterMixin, FilterSet):
     """Conflicts a front end asks for. Without ``status``, retracted ones are left out."""
 
     status = StatusFilter(
@@ -396,7 +416,7 @@ class ConflictFilter(_ClaimFilterMixin, django_filters.FilterSet):
         return selectors.conflicts_of_evidence(queryset, evidence_id=int(value))
 
 
-class DisputeFilter(_ClaimFilterMixin, django_filters.FilterSet):
+class DisputeFilter(_ClaimFilterMixin, FilterSet):
     """Disputes a front end asks for. Without ``status``, retracted ones are left out."""
 
     status = StatusFilter(
