@@ -216,7 +216,7 @@ def main() -> None:
                 f"  {path:<32} median {common.median(rates[path]):7.1f} req/s, "
                 f"{common.median(cpus[path]) * 1000:6.2f} ms worker CPU per request, "
                 f"{queries[path]['page']} queries per page "
-                f"({queries[path]['all']} with transaction and throttle)"
+                f"({queries[path]['all']} with the request's transaction)"
             )
         ratio = common.median(rates[api]) / common.median(rates[plain])
         cpu_ratio = common.median(cpus[plain]) / common.median(cpus[api])
