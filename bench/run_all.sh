@@ -18,7 +18,7 @@ echo; echo "## peak memory of the full re-check"
 $PY bench/memory.py
 echo; echo "## checking one new statement of 5 assertions"
 $PY bench/check_one.py
-echo; echo "## API page of 50 conflicts vs a plain view, under gunicorn"
+echo; echo "## API pages of 50 disputes and of 50 conflicts vs plain views of the same bodies, under gunicorn"
 $PY bench/api_rps.py 2>&1 | grep -v -e "UserWarning: No directory at" -e "mw_instance = middleware"
 echo; echo "## one against two Celery workers on the full re-check (Redis broker)"
 $PY bench/workers.py

@@ -227,7 +227,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # `migrate` (statements migration 0007). Development keeps an in-memory cache.
 _CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_CACHE_URL")
 if _CACHE_URL:
-    _CACHE = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+    # Django's Redis cache with one client per pool (contradict/cache.py says why).
+    _CACHE = {"BACKEND": "contradict.cache.RedisCache", "LOCATION": _CACHE_URL}
 elif not DEBUG:
     _CACHE = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

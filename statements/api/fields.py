@@ -5,11 +5,13 @@ number beyond a double; a list is bounded before its items are read, so a list f
 limit costs one comparison instead of a validation (and an error) per item.
 """
 
+import functools
 import sys
 from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS, ManyRelatedField
@@ -245,3 +247,29 @@ class LinkField(serializers.Field):
         if getattr(value, self.lookup) is None:
             return None  # an unsaved record (a draft's claim) has no address yet
         return reverse(f"{self.basename}-detail", kwargs={key: getattr(value, self.lookup)})
+
+
+_LINK_KEY = "999999999"
+
+
+@functools.cache
+def _link_template(basename: str, prefix: str) -> tuple[str, str]:
+    head, _, tail = reverse(f"{basename}-detail", kwargs={"pk": _LINK_KEY}).partition(_LINK_KEY)
+    return head, tail
+
+
+def link(basename: str, pk: int) -> str:
+    """Return what ``LinkField(basename)`` shows for ``pk``, reversing once per route.
+
+    A page of 50 conflicts links 150 records; ``reverse()`` for each was a tenth of the page.
+    """
+    head, tail = _link_template(basename, get_script_prefix())
+    return f"{head}{pk}{tail}"
+
+
+def iso_datetime(value: datetime | None) -> str | None:
+    """Return ``value`` as DRF's DateTimeField shows it: ISO 8601, "Z" for UTC."""
+    if value is None:
+        return None
+    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text

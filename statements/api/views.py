@@ -33,7 +33,7 @@ from statements.api.conditional import check_if_match, etag_for, if_none_match_h
 from statements.api.exports import StreamedListMixin
 from statements.api.interchange import JSON_LD
 from statements.api.permissions import IsCurator
-from statements.models import Assertion, Entity, Position
+from statements.models import Entity, Position
 from statements.services import (
     dispute_review,
     entity_save,
@@ -183,9 +183,12 @@ class ConflictListMixin:
     """Answer a nested ``.../conflicts/`` route with the same filters as /api/conflicts/."""
 
     def conflicts_response(self, conflicts):
-        conflicts = self.filter_queryset(conflicts)
-        page = self.paginate_queryset(conflicts)
-        data = serializers.ConflictRowSerializer(page, many=True).data
+        rows = self.paginate_queryset(selectors.conflict_rows(self.filter_queryset(conflicts)))
+        sides = {pk for row in rows for pk in (row["position_a_id"], row["position_b_id"])}
+        positions = {row["id"]: row for row in selectors.position_rows(ids=sides)}
+        data = serializers.ConflictRowSerializer(
+            rows, many=True, context={"positions": positions}
+        ).data
         return self.get_paginated_response(data)
 
     def parent(self, model, **lookup):
@@ -427,7 +430,9 @@ class PositionViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(parameters=[IF_NONE_MATCH]),
 )
-class ConflictViewSet(StreamedListMixin, ConditionalMixin, viewsets.ReadOnlyModelViewSet):
+class ConflictViewSet(
+    StreamedListMixin, ConflictListMixin, ConditionalMixin, viewsets.ReadOnlyModelViewSet
+):
     """The reasons beneath disputes: two positions that cannot both be true. Derived by the
     engine; read-only (curators review the dispute)."""
 
@@ -446,28 +451,8 @@ class ConflictViewSet(StreamedListMixin, ConditionalMixin, viewsets.ReadOnlyMode
     search_fields = CONFLICT_SEARCH_FIELDS
     ordering_fields = CONFLICT_ORDERING_FIELDS
 
-
-def _held(position_ids) -> dict[int, tuple[list[str], list[str]]]:
-    """Return, per position, the slugs of its speakers (at most 10) and its evidence grades."""
-    held: dict[int, tuple[list[str], list[str]]] = {pk: ([], []) for pk in position_ids}
-    rows = (
-        Assertion.objects.filter(position_id__in=list(position_ids))
-        .values_list(
-            "position_id",
-            "statement__speaker__slug",
-            "evidence__reliability",
-            "evidence__credibility",
-        )
-        .order_by("position_id", "statement__speaker__slug")
-        .distinct()
-    )
-    for position, speaker, reliability, credibility in rows:
-        speakers, grades = held[position]
-        if speaker is not None and speaker not in speakers and len(speakers) < 10:
-            speakers.append(speaker)
-        if reliability is not None:
-            grades.append(f"{reliability}{credibility}")
-    return held
+    def list(self, request, *args, **kwargs):
+        return self.conflicts_response(self.get_queryset())
 
 
 @extend_schema_view(
@@ -511,16 +496,22 @@ class DisputeViewSet(
         return {**super().get_serializer_context(), "held": getattr(self, "_held", {})}
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        self._held = _held([p.pk for dispute in page for p in dispute.positions.all()])
-        data = serializers.DisputeSerializer(
-            page, many=True, context=self.get_serializer_context()
-        ).data
+        rows = self.paginate_queryset(
+            selectors.dispute_rows(self.filter_queryset(self.get_queryset()))
+        )
+        positions: dict[int, list[dict]] = {row["id"]: [] for row in rows}
+        for position in selectors.position_rows(disputes=positions):
+            positions[position["dispute_id"]].append(position)
+        self._held = selectors.position_holders(
+            position["id"] for group in positions.values() for position in group
+        )
+        context = {**self.get_serializer_context(), "positions": positions}
+        data = serializers.DisputeSerializer(rows, many=True, context=context).data
         return self.get_paginated_response(data)
 
     def get_output_serializer(self, instance):
         position_ids = [p.pk for p in instance.positions.all()]
-        self._held = _held(position_ids)
+        self._held = selectors.position_holders(position_ids)
         supporters = {
             pk: list(selectors.position_supporters([pk])[: serializers.SUPPORTERS_SHOWN])
             for pk in position_ids
@@ -641,7 +632,10 @@ class CheckApi(APIView):
             "opens": result.opens,
             "similar": selectors.statements_similar(data.get("quote", "")),
         }
-        context = {"held": _held([p.pk for dispute in joined for p in dispute.positions.all()])}
+        held = selectors.position_holders(
+            p.pk for dispute in joined for p in dispute.positions.all()
+        )
+        context = {"held": held}
         return Response(serializers.DraftCheckResultSerializer(body, context=context).data)
 
 

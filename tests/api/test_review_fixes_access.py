@@ -44,10 +44,10 @@ def test_the_proxy_count_defaults_to_none_trusted():
     ("env", "backend"),
     [
         ({}, "django.core.cache.backends.locmem.LocMemCache"),
-        ({"CACHE_URL": "redis://127.0.0.1:6379/1"}, "django.core.cache.backends.redis.RedisCache"),
+        ({"CACHE_URL": "redis://127.0.0.1:6379/1"}, "contradict.cache.RedisCache"),
         (
             {"REDIS_CACHE_URL": "redis://127.0.0.1:6379/2"},
-            "django.core.cache.backends.redis.RedisCache",
+            "contradict.cache.RedisCache",
         ),
     ],
 )

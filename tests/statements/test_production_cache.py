@@ -7,6 +7,8 @@ import sys
 
 from django.conf import settings
 
+from contradict.cache import RedisCache
+
 PROBE = (
     "import django, json; django.setup(); from django.conf import settings; "
     "print(json.dumps(settings.CACHES['default']))"
@@ -36,6 +38,12 @@ def test_without_a_cache_url_production_uses_the_database_cache_all_workers_shar
 def test_a_cache_url_wins():
     cache = production_cache(CACHE_URL="redis://127.0.0.1:6379/11")
     assert cache == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "contradict.cache.RedisCache",
         "LOCATION": "redis://127.0.0.1:6379/11",
     }
+
+
+def test_the_redis_cache_keeps_one_client_per_pool():
+    cache = RedisCache("redis://127.0.0.1:6379/11", {})
+    client = cache._cache.get_client(write=True)
+    assert cache._cache.get_client(write=True) is client
