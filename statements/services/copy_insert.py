@@ -15,10 +15,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import JSONField, Model
 from simple_history.utils import bulk_create_with_history
 
 HISTORY_COLUMNS = {"history_id"}  # filled by the history table's own sequence
+_PLAIN = (str, int, float, bool)
 
 
 def create_with_history(objs: Sequence[Model], model: type[Model], *, date: datetime) -> list:
@@ -42,14 +43,16 @@ def create_with_history(objs: Sequence[Model], model: type[Model], *, date: date
         for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
             obj.pk = pk
             obj._state.adding, obj._state.db = False, connection.alias
-        _copy(cursor, table, fields, ([_value(obj, field) for field in fields] for obj in objs))
+        db = cursor.db  # the connection itself: ``connection`` is a proxy, a lookup per value
+        _copy(cursor, table, fields, ([_value(obj, f, db) for f in fields] for obj in objs))
+        # ``model.history`` builds a manager class on every access: take what it gives once.
         history = model.history.model
         columns = [f for f in history._meta.concrete_fields if f.attname not in HISTORY_COLUMNS]
         _copy(
             cursor,
             history._meta.db_table,
             columns,
-            ([_history_value(obj, model, field, date) for field in columns] for obj in objs),
+            ([_history_value(obj, history, f, date, db) for f in columns] for obj in objs),
         )
     return objs
 
@@ -62,12 +65,27 @@ def _copy(cursor, table: str, fields, rows) -> None:
             copy.write_row(row)
 
 
-def _value(obj: Model, field):
+def _value(obj: Model, field, db):
     # As ``bulk_create`` does: ``auto_now`` and ``auto_now_add`` fields take their time here.
-    return field.get_db_prep_save(field.pre_save(obj, True), connection)
+    return _prepared(field, field.pre_save(obj, True), db)
 
 
-def _history_value(obj: Model, model: type[Model], field, date: datetime):
+def _prepared(field, value, db):
+    """Return ``value`` as the database takes it; plain values and aware times pass as they are.
+
+    ``get_db_prep_save`` was most of the copying's time, for values it hands back unchanged
+    (PostgreSQL takes aware datetimes as they are); JSON and the rest still go through it.
+    """
+    if isinstance(field, JSONField):
+        return field.get_db_prep_save(value, db)  # even a plain value must become JSON
+    if value is None or type(value) in _PLAIN:
+        return value
+    if type(value) is datetime and value.tzinfo is not None:
+        return value
+    return field.get_db_prep_save(value, db)
+
+
+def _history_value(obj: Model, history: type[Model], field, date: datetime, db):
     name = field.attname
     if name == "history_date":
         return date
@@ -76,6 +94,6 @@ def _history_value(obj: Model, model: type[Model], field, date: datetime):
     if name == "history_change_reason":
         return None
     if name == "history_user_id":
-        user = model.history.model.get_default_history_user(obj)
+        user = history.get_default_history_user(obj)
         return getattr(user, "pk", None)
-    return field.get_db_prep_save(getattr(obj, name), connection)
+    return _prepared(field, getattr(obj, name), db)

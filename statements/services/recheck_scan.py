@@ -47,7 +47,7 @@ from statements.services.findings import (
 # 1,000 rows); 2,000 keeps it small and costs a few queries a batch.
 RECHECK_BATCH = 2000
 # How many conflicts a re-check writes at a time (their supporters are read in one query).
-WRITE_BATCH = 5000
+WRITE_BATCH = 1000
 # How many rows the server-side cursor of a re-check fetches at a time.
 SCAN_CHUNK = 10000
 # How many generic claims a re-check takes per instance query.
