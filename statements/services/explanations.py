@@ -17,7 +17,7 @@ from django.db.models.functions import Substr
 from contradict.engine.facts import EVIDENCE, Finding, Supporter
 from contradict.engine.scoring import AGAINST_EVIDENCE, SAME_SIDE, SAME_SPEAKER
 from statements.engine_io import id_chunk, id_in
-from statements.models import Entity, Evidence, Position, evidence_label
+from statements.models import Assertion, Entity, Evidence, Position, evidence_label
 from statements.rules import rules_by_code
 from statements.selectors.candidates import chunks
 from statements.text import position_text
@@ -27,18 +27,7 @@ if TYPE_CHECKING:
 
 # What ``position_text`` reads of a position: its columns and its entities' names. Read as
 # values, not model instances: building four instances a position was most of the reading.
-TEXT_FIELDS = (
-    "choice",
-    "number",
-    "number_high",
-    "boolean",
-    "comparator",
-    "polarity",
-    "valid_from",
-    "valid_until",
-    "time_precision",
-    "object_id",
-)
+TEXT_FIELDS = (*Assertion.POSITION_FIELDS[3:], "object_id")  # after predicate, subject, object
 TEXT_COLUMNS = (*TEXT_FIELDS, "object__name", "subject__name", "predicate__name")
 
 

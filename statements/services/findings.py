@@ -228,7 +228,8 @@ def conflicts_upsert(
         return result
     positions = {pk for pair in pairs for pk in (pair.a, pair.b)}
     supporters = supporters_of(positions)
-    world = world or DbWorld()  # the caller's, with the entities it has read already
+    if world is None:
+        world = DbWorld()  # else the caller's, with the entities it has read already
     derived, names = derive_all(pairs, supporters, world)
     existing: dict[tuple[int, int], Conflict] = {}
     # Without ``refresh`` only new or changed conflicts get an explanation, so the stored
