@@ -7,6 +7,7 @@ shape: ``JsonErrorsMixin`` switches the renderer back before an error is rendere
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum
 from rest_framework import renderers, serializers, status
 from rest_framework.exceptions import APIException
+from rest_framework.response import Response
 
 JSON_LD = "application/ld+json"
 NDJSON = "application/x-ndjson"
@@ -40,12 +41,23 @@ class CSVRenderer(StreamRenderer):
 
 
 class JsonErrorsMixin:
-    """Render errors as JSON whatever format the client asked for."""
+    """Render errors as JSON whatever format the client asked for, and any other answer the
+    view did not stream itself (an OPTIONS request's metadata) too."""
 
     def handle_exception(self, exc):
+        self._answer_in_json()
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if isinstance(response, Response) and isinstance(
+            getattr(request, "accepted_renderer", None), StreamRenderer
+        ):
+            self._answer_in_json()  # a stream renderer cannot render data
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def _answer_in_json(self) -> None:
         self.request.accepted_renderer = renderers.JSONRenderer()
         self.request.accepted_media_type = renderers.JSONRenderer.media_type
-        return super().handle_exception(exc)
 
 
 class NothingToPublish(APIException):

@@ -175,3 +175,13 @@ def test_schema_documents_the_exports_formats_and_filters(seeded, api_client):
     assert "application/ld+json" in review["responses"]["200"]["content"]
     dispute = schema["paths"]["/api/disputes/{id}/"]["get"]
     assert "application/ld+json" in dispute["responses"]["200"]["content"]
+
+
+@pytest.mark.parametrize("accept", ["", "text/csv", "application/x-ndjson"])
+def test_options_on_an_export_answers_its_description_in_json(seeded, api_client, accept):
+    """Only the export itself streams: what the view answers itself is JSON, not a 500."""
+    headers = {"HTTP_ACCEPT": accept} if accept else {}
+    response = api_client.options("/api/exports/evidence/?format=csv", **headers)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["name"]
