@@ -30,8 +30,8 @@ from contradict.engine.facts import (
 from contradict.engine.intervals import PRECISION_SECONDS, widen
 from statements.models import Entity, EntityKind, ExclusionRule, Predicate, ValueType
 
-# The columns of a position a fact is built from, in ``fact_from_row``'s order;
-# ``fact_columns()`` reads the times among them as epoch seconds.
+# The columns of a position a fact is built from, in ``fact_from_row``'s (and ``ScanRow``'s)
+# order; ``fact_columns()`` reads the times among them as epoch seconds.
 FACT_FIELDS = (
     "id",
     "subject_id",
@@ -48,10 +48,6 @@ FACT_FIELDS = (
     "time_precision",
 )
 _TIME_FIELDS = ("valid_from", "valid_until", "statement__said_at", "evidence__captured_at")
-
-# The columns of a re-check scan of positions, in ``ScanRow``'s order: a fact's, so a row
-# the screen keeps becomes a fact without a second read.
-SCAN_FIELDS = FACT_FIELDS
 
 # The columns of an assertion that make it a ``Supporter`` of its position.
 SUPPORTER_FIELDS = (
