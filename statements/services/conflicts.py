@@ -67,7 +67,8 @@ def conflicts_check_positions(*, position_ids: Iterable[int]) -> RecheckCounts:
     ids = sorted(set(position_ids))
     if not ids:
         return RecheckCounts()
-    with transaction.atomic():
+    # No savepoint: a failure here fails the caller's write too, so there is nothing to keep.
+    with transaction.atomic(savepoint=False):
         # The rules in force first, each read once: every predicate (few), the exclusion
         # rules; then the facts, their entities and their candidates.
         predicates = predicate_facts()

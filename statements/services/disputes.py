@@ -20,7 +20,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -170,27 +171,29 @@ def _holders(ids: Iterable[int]) -> dict[int, int | None]:
 def _position_rows(ids: Iterable[int]) -> dict[int, _PositionRow]:
     """Return the positions ``ids`` as rows, with their supporter counts."""
     rows: dict[int, _PositionRow] = {}
+    supporters = (
+        Assertion.objects.filter(position_id=OuterRef("pk"))
+        .order_by()
+        .values("position_id")
+        .annotate(total=Count("id"))
+        .values("total")
+    )
     for chunk in chunks(sorted(set(ids)), id_chunk()):
-        counts = dict(
-            id_in(Assertion.objects.order_by(), chunk, "position_id")
-            .values("position_id")
-            .annotate(total=Count("id"))
-            .values_list("position_id", "total")
-        )
-        for pk, key, subject, predicate, start, end, precision in id_in(
-            Position.objects.order_by(), chunk
-        ).values_list(
-            "id",
-            "key",
-            "subject__name",
-            "predicate__name",
-            "valid_from",
-            "valid_until",
-            "time_precision",
-        ):
-            rows[pk] = _PositionRow(
-                pk, key, subject, predicate, start, end, precision, counts.get(pk, 0)
+        for row in (
+            id_in(Position.objects.order_by(), chunk)
+            .annotate(held_by=Coalesce(Subquery(supporters), 0))
+            .values_list(
+                "id",
+                "key",
+                "subject__name",
+                "predicate__name",
+                "valid_from",
+                "valid_until",
+                "time_precision",
+                "held_by",
             )
+        ):
+            rows[row[0]] = _PositionRow(*row)
     return rows
 
 
@@ -246,7 +249,7 @@ def _reconcile(
     kept = _empty(emptied, now)
     # A position that left every group leaves its dispute, unless that dispute is retracted
     # with a verdict: it stays pointed at, so the question coming back finds its verdict.
-    detach = [pk for pk in loose if holder.get(pk) not in kept]
+    detach = [pk for pk in loose if holder.get(pk) is not None and holder[pk] not in kept]
     for chunk in chunks(sorted(detach), id_chunk()):
         id_in(Position.objects.order_by(), chunk).update(dispute=None)
 
@@ -305,9 +308,12 @@ def _write_groups(
 
 def _empty(dispute_ids: Iterable[int], now) -> set[int]:
     """Retract those of ``dispute_ids`` with a verdict, delete the others; return the kept."""
-    kept = set()
+    kept: set[int] = set()
+    dispute_ids = list(dispute_ids)
+    if not dispute_ids:
+        return kept
     gone: list[dict] = []
-    for dispute in Dispute.objects.filter(id__in=list(dispute_ids)):
+    for dispute in Dispute.objects.filter(id__in=dispute_ids):
         if dispute.verdict:
             kept.add(dispute.pk)
             if dispute.status != DisputeStatus.RETRACTED:

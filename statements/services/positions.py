@@ -91,4 +91,6 @@ def positions_unheld(*, position_ids: Iterable[int]) -> list[int]:
 
 def positions_delete(*, position_ids: Iterable[int]) -> None:
     """Delete positions no one holds; their conflicts go with them (history keeps those)."""
-    Position.objects.filter(id__in=list(position_ids)).delete()
+    ids = list(position_ids)
+    if ids:  # even an empty delete walks every relation of the model in Python
+        Position.objects.filter(id__in=ids).delete()

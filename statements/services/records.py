@@ -17,11 +17,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
+from django.utils import timezone
 
 from statements.languages import language_tag_clean
 from statements.models import Assertion, Evidence, Statement
 from statements.services.conflicts import conflicts_check_positions, neighbours_of
+from statements.services.copy_insert import create_with_history
 from statements.services.positions import positions_assign, positions_delete, positions_unheld
 from statements.services.validation import assertion_clean
 
@@ -147,11 +148,25 @@ def _language_clean(statement: Statement) -> None:
 
 def _full_clean(record: Statement | Evidence) -> None:
     # Relations and ``ref`` uniqueness are checked here too, so a bad field is named, not a 500.
-    record.full_clean(exclude=["created_by"])
+    # A relation given as a row already read (the API's serializers and the admin's forms look
+    # each one up) is not looked up a second time.
+    read = [
+        field.name
+        for field in record._meta.concrete_fields
+        if field.is_relation
+        and field.name in record._state.fields_cache
+        and getattr(record, field.name) is not None
+        and not getattr(record, field.name)._state.adding
+    ]
+    record.full_clean(exclude=["created_by", *read])
 
 
 def _replace_assertions(
-    *, owner_field: str, owner: Statement | Evidence, assertions: Iterable[Mapping[str, Any]]
+    *,
+    owner_field: str,
+    owner: Statement | Evidence,
+    assertions: Iterable[Mapping[str, Any]],
+    new: bool = False,
 ) -> tuple[set[int], set[int]]:
     """Make ``owner``'s assertions exactly ``assertions``; return the positions before and after.
 
@@ -159,10 +174,11 @@ def _replace_assertions(
     reviews). An item without one that says exactly what an unclaimed assertion of ``owner``
     says (its note aside) is matched to it, the first in id order, and updated in place too:
     a client resending a record without ids must not lose its reviews. The other items are
-    created; assertions left out are deleted.
+    created; assertions left out are deleted. A ``new`` owner has none yet, so none are read.
     """
     cleaned = clean_assertions(assertions)
-    existing = {a.pk: a for a in Assertion.objects.filter(**{owner_field: owner}).order_by("pk")}
+    held = Assertion.objects.filter(**{owner_field: owner}).order_by("pk")
+    existing = {} if new else {a.pk: a for a in held}
     claimed: set[int] = set()
     for index, (assertion_id, _fields) in enumerate(cleaned):
         if assertion_id is None:
@@ -198,8 +214,8 @@ def _replace_assertions(
     for assertion in saved:
         if assertion.pk is not None:
             assertion.save()
-    # New assertions and their history rows go in two queries, however many they are.
-    bulk_create_with_history([a for a in saved if a.pk is None], Assertion, batch_size=500)
+    # New assertions and their history rows go in one batch, however many they are.
+    create_with_history([a for a in saved if a.pk is None], Assertion, date=timezone.now())
     removed = [pk for pk in existing if pk not in claimed]
     if removed:
         Assertion.objects.filter(pk__in=removed).delete()
@@ -223,6 +239,7 @@ def _write(
     if isinstance(record, Statement):
         _language_clean(record)
     _full_clean(record)
+    new = record.pk is None
     record.save()
     if assertions is None:
         # The record's own fields (speaker, time, grade) change its supporters' pair classes.
@@ -230,7 +247,7 @@ def _write(
         positions_settle(before=held, after=held)
     else:
         before, after = _replace_assertions(
-            owner_field=owner_field, owner=record, assertions=assertions
+            owner_field=owner_field, owner=record, assertions=assertions, new=new
         )
         positions_settle(before=before, after=after)
 
