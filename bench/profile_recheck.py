@@ -35,7 +35,9 @@ PHASES = {
     "rows derived: reasons, supporter pairs, score": [("findings.py", "derive_all")],
     "names for explanations": [("explanations.py", "load")],
     "explanations rendered": [("explanations.py", "conflict_explanation")],
-    "conflicts, disputes and history inserted (COPY)": [("copy_insert.py", "create_with_history")],
+    "conflicts, disputes and history inserted (COPY)": [
+        ("history_writes.py", "create_with_history")
+    ],
     "conflicts and their history updated": [("utils.py", "bulk_update_with_history")],
     "disputes rebuilt (their inserts counted above too)": [("disputes.py", "disputes_rebuild")],
 }

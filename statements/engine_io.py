@@ -284,8 +284,8 @@ def draft_fact(
     )
 
 
-def _reach_rows(ids: Sequence[int]) -> list[tuple[int, str, str, int | None]]:
-    """Return ``(id, lineage, kind, category)`` of ``ids`` and of everything they reach.
+def _reach_rows(ids: Sequence[int]) -> list[tuple[int, str, str, str, str, int | None]]:
+    """Return ``(id, lineage, kind, slug, name, category)`` of ``ids`` and all they reach.
 
     One recursive query walks up memberships and ``part_of`` links (a category's lineage is
     its ``part_of`` chain) to the top; an entity in no category comes back once, with
@@ -308,9 +308,9 @@ def _reach_rows(ids: Sequence[int]) -> list[tuple[int, str, str, int | None]]:
                     WHERE id = reach.id AND part_of_id IS NOT NULL
                 ) AS step(target)
             )
-            SELECT e.id, e.lineage, e.kind, m.to_entity_id
+            SELECT e.id, e.lineage, e.kind, e.slug, e.name, m.to_entity_id
             FROM reach CROSS JOIN LATERAL (
-                SELECT id, lineage, kind FROM {entity} WHERE id = reach.id OFFSET 0
+                SELECT id, lineage, kind, slug, name FROM {entity} WHERE id = reach.id OFFSET 0
             ) AS e
             LEFT JOIN {through} AS m ON m.from_entity_id = e.id
         """
@@ -326,7 +326,7 @@ def _reach_rows(ids: Sequence[int]) -> list[tuple[int, str, str, int | None]]:
                 SELECT part_of_id FROM {entity} JOIN reach ON {entity}.id = reach.id
                 WHERE part_of_id IS NOT NULL
             )
-            SELECT e.id, e.lineage, e.kind, m.to_entity_id
+            SELECT e.id, e.lineage, e.kind, e.slug, e.name, m.to_entity_id
             FROM reach JOIN {entity} AS e ON e.id = reach.id
             LEFT JOIN {through} AS m ON m.from_entity_id = e.id
         """
@@ -348,6 +348,7 @@ class DbWorld:
         self._lineage: dict[int, tuple[int, ...]] = {}
         self._kind: dict[int, str] = {}
         self._memberships: dict[int, tuple[int, ...]] = {}
+        self._names: dict[int, tuple[str, str]] = {}  # id -> (slug, name), for explanations
         self._categories: dict[int, frozenset[int]] = {}
         self._subcategories: dict[int, frozenset[int]] = {}
         self._children: dict[int, frozenset[int]] | None = None
@@ -366,13 +367,14 @@ class DbWorld:
             for pk in chunk:
                 self._kind.setdefault(pk, "")
                 self._lineage.setdefault(pk, (pk,))
-            for pk, lineage, kind, category in _reach_rows(chunk):
+            for pk, lineage, kind, slug, name, category in _reach_rows(chunk):
                 memberships.setdefault(pk, [])
                 if category is not None:
                     memberships[pk].append(category)
                 chain = tuple(int(part) for part in lineage.strip("/").split("/") if part)
                 self._lineage[pk] = chain or (pk,)
                 self._kind[pk] = kind
+                self._names[pk] = (slug, name)
             for pk, categories in memberships.items():
                 self._memberships[pk] = tuple(categories)
 
@@ -381,7 +383,12 @@ class DbWorld:
         self._lineage.clear()
         self._kind.clear()
         self._memberships.clear()
+        self._names.clear()
         self._categories.clear()
+
+    def names(self) -> Mapping[int, tuple[str, str]]:
+        """Return ``(slug, name)`` of each entity loaded so far, by id."""
+        return self._names
 
     def load_exclusions(self) -> tuple[ExclusionFact, ...]:
         """Return the active exclusion rules as facts (read once, entity slugs made ids)."""

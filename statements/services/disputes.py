@@ -23,7 +23,6 @@ from datetime import datetime
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
 from contradict.engine import components
 from contradict.engine.scoring import PAIR_CLASSES
@@ -42,7 +41,7 @@ from statements.models import (
 )
 from statements.rules import active_rules
 from statements.selectors.candidates import chunks
-from statements.services.copy_insert import create_with_history
+from statements.services.history_writes import create_with_history, update_with_history
 from statements.text import claim_span, position_text, predicate_words
 from statements.webhooks.events import dispute_item, webhook_events_emit
 from statements.webhooks.models import WebhookEvent
@@ -299,7 +298,7 @@ def _write_groups(
             moves.update((pk, dispute.pk) for pk in group)
             new_ids.add(dispute.pk)
     if changed:
-        bulk_update_with_history(changed, Dispute, DISPUTE_FIELDS, batch_size=500, default_date=now)
+        update_with_history(changed, Dispute, DISPUTE_FIELDS, date=now)
     _notify(WebhookEvent.DISPUTE_OPENED, [dispute for dispute, _ in created])
     _notify(WebhookEvent.DISPUTE_CHANGED, changed)
     update_by_id(Position, "dispute", moves)

@@ -53,7 +53,12 @@ class Names:
         self.positions: dict[int, str] = {}
         self.evidence: dict[int, tuple[str, str]] = {}  # id -> (title, grade)
 
-    def load_entities(self, ids: Iterable[int | None]) -> None:
+    def load_entities(
+        self, ids: Iterable[int | None], known: Mapping[int, tuple[str, str]] | None = None
+    ) -> None:
+        """Read the slugs and names of the entities ``ids``; those in ``known`` are not read."""
+        if known:
+            self.entities.update(known)
         missing = sorted({pk for pk in ids if pk is not None and pk not in self.entities})
         for chunk in chunks(missing, id_chunk()):
             for pk, slug, name in id_in(Entity.objects.order_by(), chunk).values_list(

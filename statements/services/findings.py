@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
 from contradict.engine.facts import AssertionFact, Finding, Supporter
 from contradict.engine.rules import GENERIC
@@ -24,8 +23,8 @@ from statements.engine_io import DbWorld, id_chunk, id_in
 from statements.models import Conflict, ConflictStatus, tag_text
 from statements.rules import active_rules
 from statements.selectors.candidates import chunks, supporters_of
-from statements.services.copy_insert import create_with_history
 from statements.services.explanations import Names, conflict_explanation
+from statements.services.history_writes import create_with_history, update_with_history
 from statements.webhooks.events import webhook_events_emit
 from statements.webhooks.models import WebhookEvent
 
@@ -201,7 +200,8 @@ def derive_all(
             *speakers,
             *(world.lineage(speaker)[0] for speaker in speakers),
             *_reason_entities(pair.findings for pair in pairs),
-        ]
+        ],
+        known=world.names(),  # the world read them with the speakers and the claims
     )
     derived = {(pair.a, pair.b): _derive(pair, supporters, world, names) for pair in pairs}
     return derived, names
@@ -308,9 +308,7 @@ def conflicts_upsert(
         saved = create_with_history(created, Conflict, date=now)
         result.ids.update(conflict.pk for conflict in saved)
     if changed:
-        bulk_update_with_history(
-            changed, Conflict, CONFLICT_FIELDS, batch_size=500, default_date=now
-        )
+        update_with_history(changed, Conflict, CONFLICT_FIELDS, date=now)
     return result
 
 
@@ -339,12 +337,8 @@ def conflicts_retract(conflict_ids: Iterable[int]) -> int:
             conflict.updated_at = now
             retracted.append(conflict)
         if retracted:
-            bulk_update_with_history(
-                retracted,
-                Conflict,
-                ["status", "retracted_at", "updated_at"],
-                batch_size=500,
-                default_date=now,
+            update_with_history(
+                retracted, Conflict, ["status", "retracted_at", "updated_at"], date=now
             )
             webhook_events_emit(
                 event=WebhookEvent.CONFLICT_RETRACTED,

@@ -22,7 +22,7 @@ from django.utils import timezone
 from statements.languages import language_tag_clean
 from statements.models import Assertion, Evidence, Statement
 from statements.services.conflicts import conflicts_check_positions, neighbours_of
-from statements.services.copy_insert import create_with_history
+from statements.services.history_writes import create_with_history
 from statements.services.positions import positions_assign, positions_delete, positions_unheld
 from statements.services.validation import assertion_clean
 

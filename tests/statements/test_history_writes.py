@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from statements.models import Dispute
-from statements.services.copy_insert import COPY_FROM, create_with_history
+from statements.services.history_writes import COPY_FROM, create_with_history, update_with_history
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +35,27 @@ def test_bulk_created_disputes_have_ids_and_a_created_history_row_each(count):
     }
     # The ids came from the table's own sequence: the next plain create does not collide.
     assert Dispute.objects.create(title="next", score=0, last_activity_at=when).pk > max(ids)
+
+
+def test_bulk_updated_disputes_keep_every_field_and_log_a_changed_row_each():
+    when = datetime(2026, 12, 2, 7, 0, tzinfo=UTC)
+    later = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
+    disputes = create_with_history(
+        [Dispute(title=f"question {n}", score=0.5, last_activity_at=when) for n in range(3)],
+        Dispute,
+        date=when,
+    )
+    disputes[0].title, disputes[0].time_start = "renamed", later
+    disputes[1].score, disputes[1].time_start = 0.9, None
+
+    update_with_history(disputes[:2], Dispute, ["title", "score", "time_start"], date=later)
+
+    stored = {d.pk: d for d in Dispute.objects.filter(pk__in=[d.pk for d in disputes])}
+    assert (stored[disputes[0].pk].title, stored[disputes[0].pk].time_start) == ("renamed", later)
+    assert (stored[disputes[1].pk].score, stored[disputes[1].pk].time_start) == (0.9, None)
+    assert stored[disputes[2].pk].title == "question 2"  # not in the batch: untouched
+    changed = Dispute.history.filter(history_type="~").order_by("id")
+    assert [(h.id, h.title, h.score, h.history_date) for h in changed] == [
+        (disputes[0].pk, "renamed", 0.5, later),
+        (disputes[1].pk, "question 1", 0.9, later),
+    ]
