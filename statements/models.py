@@ -80,10 +80,12 @@ def _vocabulary_check(model, label: str, values) -> None:
     unknown = sorted(wanted - known)
     if unknown:
         raise ValidationError(
-            f"{', '.join(map(repr, unknown))} is not one of the {label}s on record; "
-            f"a curator adds {label}s first.",
+            # The slugs go in as params: django-filter %-formats every message, so a "%" typed
+            # into the message itself would crash it.
+            f"%(unknown)s is not one of the {label}s on record; a curator adds {label}s first.",
             # Not "invalid_choice": a model field would swap in its own generic message for it.
             code="unknown_kind",
+            params={"unknown": ", ".join(map(repr, unknown))},
         )
 
 

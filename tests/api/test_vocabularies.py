@@ -140,6 +140,15 @@ def test_filtering_on_a_kind_not_on_record_is_a_400(seeded, api_client):
     assert api_client.get("/api/entities/?kind=state").json()["count"] >= 1
 
 
+@pytest.mark.parametrize("path", ["/api/entities/", "/api/exports/evidence/", "/api/evidence/"])
+def test_a_kind_holding_a_percent_sign_is_a_400_quoting_it(seeded, api_client, path):
+    # Found by schemathesis: the message was %-formatted with the slug inside it.
+    response = api_client.get(path, {"kind": "+%"})
+    assert response.status_code == 400
+    assert error_attrs(response) == {"kind": "unknown_kind"}
+    assert "'+%'" in response.json()["errors"][0]["detail"]
+
+
 def test_a_statement_language_that_is_no_bcp47_tag_is_a_400_naming_language(
     seeded, curator_api_client
 ):
