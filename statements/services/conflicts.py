@@ -38,6 +38,7 @@ from statements.services.findings import (
     PairFindings,
     RecheckCounts,
     conflicts_retract,
+    conflicts_touching,
     conflicts_upsert,
     derive_all,
     pairs_of,
@@ -82,10 +83,16 @@ def conflicts_check_positions(*, position_ids: Iterable[int]) -> RecheckCounts:
         candidates = candidates_for(facts, world, predicates)
         findings = check(facts, candidates, active_rules(), world)
         by_id = {fact.id: fact for fact in (*candidates, *facts)}
-        upsert = conflicts_upsert(pairs_of(findings, by_id), refresh=True, world=world)
-        stale = Conflict.objects.filter(Q(position_a_id__in=ids) | Q(position_b_id__in=ids))
-        stale = stale.filter(status=ConflictStatus.OPEN).exclude(id__in=upsert.ids)
-        stale_pairs = list(stale.values_list("id", "position_a", "position_b"))
+        # Every pair found holds one of ``ids``, so their conflicts on record are among these;
+        # the live ones not found again are stale.
+        stored = conflicts_touching(ids)
+        live = [c for c in stored.values() if c.status == ConflictStatus.OPEN]
+        upsert = conflicts_upsert(
+            pairs_of(findings, by_id), refresh=True, world=world, stored=stored
+        )
+        stale_pairs = [
+            (c.pk, c.position_a_id, c.position_b_id) for c in live if c.pk not in upsert.ids
+        ]
         upsert.counts.retracted = conflicts_retract(pk for pk, _, _ in stale_pairs)
         touched = {*ids, *(pk for _, a, b in stale_pairs for pk in (a, b))}
         disputes_refresh(position_ids=touched)

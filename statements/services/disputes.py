@@ -41,9 +41,14 @@ from statements.models import (
 )
 from statements.rules import active_rules
 from statements.selectors.candidates import chunks
+from statements.selectors.groups import live_conflicts_reached
 from statements.services.history_writes import create_with_history, update_with_history
 from statements.text import claim_span, position_text, predicate_words
-from statements.webhooks.events import dispute_item, webhook_events_emit
+from statements.webhooks.events import (
+    dispute_item,
+    webhook_events_emit,
+    webhook_events_emit_each,
+)
 from statements.webhooks.models import WebhookEvent
 
 # What a dispute's row needs of each conflict between its positions.
@@ -80,22 +85,8 @@ def _live():
 
 
 def _conflicts_from(position_ids: Iterable[int]) -> dict[tuple[int, int], tuple]:
-    """Return the live conflicts of the groups ``position_ids`` are in, walking out."""
-    found: dict[tuple[int, int], tuple] = {}
-    seen: set[int] = set()
-    frontier = set(position_ids)
-    while frontier:
-        seen |= frontier
-        reached: set[int] = set()
-        for chunk in chunks(sorted(frontier), id_chunk()):
-            touching = id_in(_live(), chunk, "position_a_id") | id_in(
-                _live(), chunk, "position_b_id"
-            )
-            for row in touching.values_list(*CONFLICT_COLUMNS):
-                found[(row[0], row[1])] = row
-                reached.update(row[:2])
-        frontier = reached - seen
-    return found
+    """Return the live conflicts of the groups ``position_ids`` are in, by position pair."""
+    return {(row[0], row[1]): row for row in live_conflicts_reached(position_ids)}
 
 
 def disputes_refresh(*, position_ids: Iterable[int]) -> None:
@@ -299,8 +290,14 @@ def _write_groups(
             new_ids.add(dispute.pk)
     if changed:
         update_with_history(changed, Dispute, DISPUTE_FIELDS, date=now)
-    _notify(WebhookEvent.DISPUTE_OPENED, [dispute for dispute, _ in created])
-    _notify(WebhookEvent.DISPUTE_CHANGED, changed)
+    webhook_events_emit_each(
+        kind="disputes",
+        items_by_event={
+            WebhookEvent.DISPUTE_OPENED: [dispute for dispute, _ in created],
+            WebhookEvent.DISPUTE_CHANGED: changed,
+        },
+        render=dispute_item,
+    )
     update_by_id(Position, "dispute", moves)
     return new_ids
 
@@ -325,11 +322,6 @@ def _empty(dispute_ids: Iterable[int], now) -> set[int]:
             dispute.delete()
     webhook_events_emit(event=WebhookEvent.DISPUTE_CHANGED, kind="disputes", items=gone)
     return kept
-
-
-def _notify(event: str, disputes: Sequence[Dispute]) -> None:
-    if disputes:
-        webhook_events_emit(event=event, kind="disputes", items=map(dispute_item, disputes))
 
 
 def _values(positions: Sequence[_PositionRow], conflicts: Sequence[tuple], rule_order) -> dict:

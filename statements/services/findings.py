@@ -215,13 +215,30 @@ class Upsert:
     ids: set[int] = field(default_factory=set)
 
 
+def conflicts_touching(position_ids: Iterable[int]) -> dict[tuple[int, int], Conflict]:
+    """Return every conflict, live or retracted, with one of ``position_ids`` at either end."""
+    found: dict[tuple[int, int], Conflict] = {}
+    for chunk in chunks(sorted(set(position_ids)), id_chunk()):
+        either = id_in(Conflict.objects.order_by(), chunk, "position_a_id") | id_in(
+            Conflict.objects.order_by(), chunk, "position_b_id"
+        )
+        found.update(((c.position_a_id, c.position_b_id), c) for c in either)
+    return found
+
+
 def conflicts_upsert(
-    pairs: Sequence[PairFindings], *, refresh: bool, world: DbWorld | None = None
+    pairs: Sequence[PairFindings],
+    *,
+    refresh: bool,
+    world: DbWorld | None = None,
+    stored: Mapping[tuple[int, int], Conflict] | None = None,
 ) -> Upsert:
     """Write ``pairs`` as conflicts: create new ones, bring back retracted ones, update changed.
 
     With ``refresh`` every found conflict gets its explanation rebuilt (a record's words or
-    speaker may have changed); otherwise only new, restored or changed ones do.
+    speaker may have changed); otherwise only new, restored or changed ones do. ``stored``
+    are the conflicts on record of the pairs, when the caller has read them already (every
+    pair's, as ``conflicts_touching`` gives them for positions each pair holds one of).
     """
     result = Upsert()
     if not pairs:
@@ -231,15 +248,9 @@ def conflicts_upsert(
     if world is None:
         world = DbWorld()  # else the caller's, with the entities it has read already
     derived, names = derive_all(pairs, supporters, world)
-    existing: dict[tuple[int, int], Conflict] = {}
-    # Without ``refresh`` only new or changed conflicts get an explanation, so the stored
-    # ones (the bulk of a re-check's reading) are not needed.
-    stored = Conflict.objects.all() if refresh else Conflict.objects.defer("explanation")
-    for chunk in chunks(sorted(positions), id_chunk()):
-        for conflict in id_in(stored, chunk, "position_a_id"):
-            key = (conflict.position_a_id, conflict.position_b_id)
-            if key in derived:
-                existing[key] = conflict
+    if stored is None:
+        stored = _stored(positions, refresh)
+    existing = {key: conflict for key, conflict in stored.items() if key in derived}
     now = timezone.now()
     to_explain = [
         pair
@@ -310,6 +321,19 @@ def conflicts_upsert(
     if changed:
         update_with_history(changed, Conflict, CONFLICT_FIELDS, date=now)
     return result
+
+
+def _stored(positions: set[int], refresh: bool) -> dict[tuple[int, int], Conflict]:
+    # Without ``refresh`` only new or changed conflicts get an explanation, so the stored
+    # ones (the bulk of a re-check's reading) are not needed.
+    conflicts = Conflict.objects.all() if refresh else Conflict.objects.defer("explanation")
+    found: dict[tuple[int, int], Conflict] = {}
+    for chunk in chunks(sorted(positions), id_chunk()):
+        found.update(
+            ((c.position_a_id, c.position_b_id), c)
+            for c in id_in(conflicts, chunk, "position_a_id")
+        )
+    return found
 
 
 def _retracted_item(conflict: Conflict) -> dict:

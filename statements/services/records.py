@@ -240,7 +240,11 @@ def _write(
         _language_clean(record)
     _full_clean(record)
     new = record.pk is None
-    record.save()
+    if new:
+        # The row and its history row in one statement.
+        create_with_history([record], type(record), date=timezone.now())
+    else:
+        record.save()
     if assertions is None:
         # The record's own fields (speaker, time, grade) change its supporters' pair classes.
         held = set(record.assertions.values_list("position_id", flat=True))

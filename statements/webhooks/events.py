@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -26,35 +26,49 @@ logger = logging.getLogger(__name__)
 ITEMS_PER_DELIVERY = 100
 
 
-def _subscribers(event: str) -> list[WebhookSubscriber]:
-    # A handful of rows: the events list is read in Python (SQLite has no JSON containment).
-    return [s for s in WebhookSubscriber.objects.filter(active=True) if event in s.events]
-
-
 def webhook_events_emit(*, event: str, kind: str, items: Iterable[Mapping[str, Any]]) -> int:
     """Record ``event`` about ``items`` (``kind`` "disputes" or "conflicts") for delivery.
 
     Return how many deliveries were recorded. They are sent when the transaction commits,
     and never if it rolls back.
     """
-    items = list(items)
-    if not items:
+    return webhook_events_emit_each(kind=kind, items_by_event={event: list(items)})
+
+
+def webhook_events_emit_each(
+    *,
+    kind: str,
+    items_by_event: Mapping[str, Sequence[Any]],
+    render: Callable[[Any], Mapping[str, Any]] = dict,
+) -> int:
+    """Record several events about ``kind`` at once, reading the subscribers once.
+
+    Each item is ``render``-ed into its payload form only if someone subscribes to its event.
+    """
+    batches = {event: items for event, items in items_by_event.items() if items}
+    if not batches:
         return 0
-    subscribers = _subscribers(event)
-    if not subscribers:
-        return 0
+    # A handful of rows: the events list is read in Python (SQLite has no JSON containment).
+    active = list(WebhookSubscriber.objects.filter(active=True))
     now = timezone.now().isoformat()
     deliveries = []
-    for start in range(0, len(items), ITEMS_PER_DELIVERY):
-        chunk = items[start : start + ITEMS_PER_DELIVERY]
-        for subscriber in subscribers:
-            payload = {
-                "id": str(uuid.uuid4()),
-                "event": event,
-                "created_at": now,
-                "data": {kind: chunk},
-            }
-            deliveries.append(WebhookDelivery(subscriber=subscriber, event=event, payload=payload))
+    for event, items in batches.items():
+        subscribers = [subscriber for subscriber in active if event in subscriber.events]
+        rendered = [render(item) for item in items] if subscribers else []
+        for start in range(0, len(rendered), ITEMS_PER_DELIVERY):
+            chunk = rendered[start : start + ITEMS_PER_DELIVERY]
+            for subscriber in subscribers:
+                payload = {
+                    "id": str(uuid.uuid4()),
+                    "event": event,
+                    "created_at": now,
+                    "data": {kind: chunk},
+                }
+                deliveries.append(
+                    WebhookDelivery(subscriber=subscriber, event=event, payload=payload)
+                )
+    if not deliveries:
+        return 0
     created = WebhookDelivery.objects.bulk_create(deliveries)
     ids = [delivery.pk for delivery in created]
     transaction.on_commit(lambda: webhook_dispatch(delivery_ids=ids), robust=True)
