@@ -225,3 +225,26 @@ def test_a_recheck_changes_nothing(seeded):
         d.title: sorted(d.positions.values_list("key", flat=True)) for d in Dispute.objects.all()
     }
     assert after == before
+
+
+def test_from_any_position_of_a_dispute_its_group_reaches_every_live_conflict_of_it_and_no_other():
+    from statements.selectors.groups import live_conflicts_reached
+
+    disputes = Dispute.objects.exclude(status=DisputeStatus.RETRACTED)
+    assert disputes.count() >= 2
+    for dispute in disputes:
+        expected = set(
+            Conflict.objects.filter(position_a__dispute=dispute, status="open").values_list(
+                "position_a", "position_b"
+            )
+        )
+        for position in dispute.positions.all():
+            reached = {(a, b) for a, b, *_ in live_conflicts_reached([position.pk])}
+            assert reached == expected, dispute.title
+    # A retracted conflict links nothing: the walk stops at it.
+    conflict = Conflict.objects.filter(status="open").first()
+    alone = live_conflicts_reached([conflict.position_a_id, conflict.position_b_id])
+    Conflict.objects.filter(pk=conflict.pk).update(status=ConflictStatus.RETRACTED)
+    after = live_conflicts_reached([conflict.position_a_id, conflict.position_b_id])
+    assert (conflict.position_a_id, conflict.position_b_id) not in {(a, b) for a, b, *_ in after}
+    assert len(after) == len(alone) - 1
