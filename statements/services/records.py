@@ -241,7 +241,9 @@ def _write(
     _full_clean(record)
     new = record.pk is None
     if new:
-        # The row and its history row in one statement.
+        # The row and its history row in one statement (on PostgreSQL); the related objects
+        # are checked as ``save()`` checks them.
+        record._prepare_related_fields_for_save(operation_name="save")
         create_with_history([record], type(record), date=timezone.now())
     else:
         record.save()

@@ -227,7 +227,9 @@ def test_a_recheck_changes_nothing(seeded):
     assert after == before
 
 
-def test_from_any_position_of_a_dispute_its_group_reaches_every_live_conflict_of_it_and_no_other():
+def test_from_any_position_of_a_dispute_its_group_reaches_every_live_conflict_of_it_and_no_other(
+    seeded,
+):
     from statements.selectors.groups import live_conflicts_reached
 
     disputes = Dispute.objects.exclude(status=DisputeStatus.RETRACTED)

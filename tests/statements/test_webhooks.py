@@ -295,3 +295,36 @@ def test_a_reader_who_is_no_curator_cannot_see_subscribers(db):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=reader)[1]}")
     assert client.get("/api/webhooks/").status_code == 403
+
+
+def test_each_subscriber_gets_only_its_events_and_nothing_is_rendered_for_the_unsubscribed(db):
+    from statements.webhooks.events import webhook_events_emit_each
+
+    opened = webhook_subscriber_create(
+        name="opened", url="https://a.example/h", events=["dispute.opened"], secret=SECRET
+    )
+    changed = webhook_subscriber_create(
+        name="changed", url="https://b.example/h", events=["dispute.changed"], secret=SECRET
+    )
+    rendered = []
+
+    def render(item):
+        rendered.append(item)
+        return {"id": item}
+
+    made = webhook_events_emit_each(
+        kind="disputes",
+        items_by_event={
+            WebhookEvent.DISPUTE_OPENED: [1, 2],
+            WebhookEvent.DISPUTE_CHANGED: [3],
+            WebhookEvent.DISPUTE_REVIEWED: [4],  # no one subscribes
+        },
+        render=render,
+    )
+    assert made == 2
+    sent = {
+        (d.subscriber_id, d.event, tuple(i["id"] for i in d.payload["data"]["disputes"]))
+        for d in WebhookDelivery.objects.all()
+    }
+    assert sent == {(opened.pk, "dispute.opened", (1, 2)), (changed.pk, "dispute.changed", (3,))}
+    assert sorted(rendered) == [1, 2, 3]
