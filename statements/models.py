@@ -14,6 +14,20 @@ from simple_history.models import HistoricalRecords
 
 from statements.languages import MAX_TAG_LENGTH, validate_language_tag
 
+
+class RecordHistory(HistoricalRecords):
+    """django-simple-history's history, indexed only as it is read: by record and date.
+
+    It indexes every foreign key and indexed field of the copied row too; nothing reads the
+    history by those, and each index is written with every history row (a conflict's history
+    had eleven).
+    """
+
+    def copy_fields(self, model):
+        self.no_db_index = [field.name for field in model._meta.fields if not field.primary_key]
+        return super().copy_fields(model)
+
+
 sha256_validator = RegexValidator(r"^[0-9a-f]{64}$", "Enter a SHA-256 as 64 lowercase hex digits.")
 
 
@@ -57,7 +71,7 @@ class EntityKind(Vocabulary):
     # Kinds the engine reads: they cannot be deleted.
     BUILT_IN = frozenset({CATEGORY})
 
-    history = HistoricalRecords()
+    history = RecordHistory()
 
     class Meta(Vocabulary.Meta):
         pass
@@ -66,7 +80,7 @@ class EntityKind(Vocabulary):
 class EvidenceKind(Vocabulary):
     """What an evidence item is: footage, a photograph, an inquiry report... Curators add kinds."""
 
-    history = HistoricalRecords()
+    history = RecordHistory()
 
     class Meta(Vocabulary.Meta):
         pass
@@ -213,7 +227,7 @@ class Statement(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = RecordHistory()
 
     class Meta:
         ordering = ["-said_at", "id"]
@@ -287,7 +301,7 @@ class Evidence(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = RecordHistory()
 
     class Meta:
         ordering = ["-captured_at", "id"]
@@ -359,7 +373,7 @@ class Predicate(models.Model):
         validators=[validate_entity_kinds],
         help_text="Slugs of the entity kinds accepted as object; empty for any.",
     )
-    history = HistoricalRecords()
+    history = RecordHistory()
 
     class Meta:
         ordering = ["slug"]
@@ -403,7 +417,7 @@ class ExclusionRule(models.Model):
     right_operator = models.CharField(max_length=3, choices=ConditionOperator.choices)
     right_value = models.JSONField(null=True, blank=True)
     active = models.BooleanField(default=True)
-    history = HistoricalRecords()
+    history = RecordHistory()
 
     class Meta:
         ordering = ["slug"]
@@ -457,9 +471,16 @@ class Position(models.Model):
     disputed question the position is part of, if its claim clashes with another.
     """
 
-    key = models.CharField(max_length=64, unique=True, editable=False)
-    predicate = models.ForeignKey(Predicate, on_delete=models.PROTECT, related_name="positions")
-    subject = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="positions")
+    # Unique through a constraint (see Meta): a unique field gets a second, pattern index on
+    # PostgreSQL, which no query uses and every write pays for.
+    key = models.CharField(max_length=64, editable=False)
+    # No index of their own: the indexes below lead with them.
+    predicate = models.ForeignKey(
+        Predicate, on_delete=models.PROTECT, related_name="positions", db_index=False
+    )
+    subject = models.ForeignKey(
+        Entity, on_delete=models.PROTECT, related_name="positions", db_index=False
+    )
     object = models.ForeignKey(
         Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="object_positions"
     )
@@ -483,6 +504,7 @@ class Position(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["key"], name="position_one_per_claim")]
         indexes = [
             # Blocking keys: the re-check scans positions in this order, and the claim and
             # time columns it reads are included, so on PostgreSQL the scan is an index-only
@@ -528,8 +550,13 @@ class Assertion(models.Model):
     evidence = models.ForeignKey(
         Evidence, null=True, blank=True, on_delete=models.CASCADE, related_name="assertions"
     )
-    predicate = models.ForeignKey(Predicate, on_delete=models.PROTECT, related_name="assertions")
-    subject = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="assertions")
+    # No index of their own: assertion_pred_subject and assertion_subject_pred lead with them.
+    predicate = models.ForeignKey(
+        Predicate, on_delete=models.PROTECT, related_name="assertions", db_index=False
+    )
+    subject = models.ForeignKey(
+        Entity, on_delete=models.PROTECT, related_name="assertions", db_index=False
+    )
     object = models.ForeignKey(
         Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="object_of"
     )
@@ -555,7 +582,7 @@ class Assertion(models.Model):
         max_length=10, choices=Certainty.choices, default=Certainty.ASSERTED
     )
     note = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = RecordHistory()
 
     # The fields that make two assertions the same claim, and so one position.
     POSITION_FIELDS = (
@@ -700,12 +727,18 @@ class Conflict(models.Model):
     a re-check never share a conflict. Reviews are given to the dispute, not to its conflicts.
     """
 
-    position_a = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="+")
-    position_b = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="+")
-    block_subject = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+")
-    rules = models.CharField(
-        max_length=200, db_index=True, default="", help_text="Codes of the rules."
+    # No index of their own: the pair constraint and the indexes in Meta lead with them.
+    position_a = models.ForeignKey(
+        Position, on_delete=models.CASCADE, related_name="+", db_index=False
     )
+    position_b = models.ForeignKey(
+        Position, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    block_subject = models.ForeignKey(
+        Entity, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # Not indexed: a filter on a rule is a LIKE inside the tags, which no b-tree serves.
+    rules = models.CharField(max_length=200, default="", help_text="Codes of the rules.")
     reasons = models.JSONField(default=list, help_text="Each rule's reason, in rule order.")
     pair_classes = models.CharField(
         max_length=200, default="", help_text="Kinds of supporter pair."
@@ -714,12 +747,12 @@ class Conflict(models.Model):
     explanation = models.TextField()
     score = models.FloatField(db_index=True)
     status = models.CharField(
-        max_length=10, choices=ConflictStatus.choices, default=ConflictStatus.OPEN, db_index=True
+        max_length=10, choices=ConflictStatus.choices, default=ConflictStatus.OPEN
     )
     detected_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     retracted_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = RecordHistory()
 
     class Meta:
         ordering = ["-score", "-id"]
@@ -740,6 +773,8 @@ class Conflict(models.Model):
         indexes = [
             models.Index(fields=["position_b"], name="conflict_position_b"),
             models.Index(fields=["block_subject", "status"], name="conflict_block_subject"),
+            # In Meta, not db_index: the field's index would bring a pattern index with it.
+            models.Index(fields=["status"], name="conflict_status"),
         ]
 
     def __str__(self) -> str:
@@ -781,7 +816,7 @@ class Dispute(models.Model):
     title = models.CharField(max_length=300)
     score = models.FloatField(db_index=True, default=0)
     status = models.CharField(
-        max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.OPEN, db_index=True
+        max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.OPEN
     )
     pair_classes = models.CharField(max_length=200, blank=True)
     rules = models.CharField(max_length=200, blank=True)
@@ -802,7 +837,7 @@ class Dispute(models.Model):
     reopened_because = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_activity_at = models.DateTimeField(db_index=True)
-    history = HistoricalRecords()
+    history = RecordHistory()
 
     class Meta:
         ordering = ["-score", "-last_activity_at", "-id"]
@@ -822,6 +857,8 @@ class Dispute(models.Model):
                 name="dispute_verdict_position_only_when_supported",
             ),
         ]
+        # In Meta, not db_index: the field's index would bring a pattern index with it.
+        indexes = [models.Index(fields=["status"], name="dispute_status")]
 
     def __str__(self) -> str:
         return self.title
