@@ -37,6 +37,18 @@ def seeded(request, _seed_once, django_db_blocker):
     return _seed_once
 
 
+def pytest_collection_modifyitems(items):
+    """Let a test that asks only for ``seeded`` still have a database set up for it.
+
+    pytest-django creates the test database only if some selected test names ``db`` (or a
+    marker); ``seeded`` asks for ``db`` at run time, after the seed, so a run selecting only
+    such tests (``-k``, one test) found no tables. Naming ``db`` last keeps that order.
+    """
+    for item in items:
+        if "seeded" in item.fixturenames and "db" not in item.fixturenames:
+            item.fixturenames.append("db")
+
+
 @pytest.fixture(autouse=True)
 def _fresh_throttles():
     # Throttle counters live in the cache; one test's requests must not throttle the next.
