@@ -27,9 +27,13 @@ def live_conflicts_reached(position_ids: Iterable[int]) -> list[tuple]:
     quote = connection.ops.quote_name
     conflict = quote(Conflict._meta.db_table)
     columns = ", ".join(f"c.{quote(column)}" for column in _COLUMNS)
+    # Both ends of a reached conflict are reached, so looking up ``position_a`` alone (the
+    # last join) gives each conflict once.
     if connection.vendor == "postgresql":
-        # One recursive reference is allowed, so both ends go in one LATERAL step.
-        start = "SELECT unnest(%s::bigint[])"
+        # One recursive reference is allowed, so both ends go in one LATERAL step; OFFSET 0
+        # keeps the last look-up a loop over the index (the planner guesses a thousand
+        # reached rows and would hash the whole conflict table: 5 ms at a million assertions).
+        start, params = "SELECT unnest(%s::bigint[])", [ids]
         step = f"""
             SELECT step.other FROM reach CROSS JOIN LATERAL (
                 SELECT position_b_id FROM {conflict}
@@ -39,11 +43,13 @@ def live_conflicts_reached(position_ids: Iterable[int]) -> list[tuple]:
                 WHERE position_b_id = reach.id AND status = %s
             ) AS step(other)
         """
-        params: list = [ids]
+        found = f"""CROSS JOIN LATERAL (
+            SELECT * FROM {conflict} WHERE position_a_id = reach.id AND status = %s OFFSET 0
+        ) AS c"""
     else:
         # SQLite takes one recursive step per end; the ids come as one JSON parameter (it
         # limits how many parameters a statement has).
-        start = "SELECT value FROM json_each(%s)"
+        start, params = "SELECT value FROM json_each(%s)", [json.dumps(ids)]
         step = f"""
             SELECT position_b_id FROM {conflict} JOIN reach ON position_a_id = reach.id
             WHERE status = %s
@@ -51,16 +57,6 @@ def live_conflicts_reached(position_ids: Iterable[int]) -> list[tuple]:
             SELECT position_a_id FROM {conflict} JOIN reach ON position_b_id = reach.id
             WHERE status = %s
         """
-        params = [json.dumps(ids)]
-    # Both ends of a reached conflict are reached, so looking up ``position_a`` alone gives
-    # each conflict once.
-    if connection.vendor == "postgresql":
-        # OFFSET 0 keeps the look-up a loop over the index: the planner guesses a thousand
-        # reached rows and would hash the whole conflict table (5 ms at a million assertions).
-        found = f"""CROSS JOIN LATERAL (
-            SELECT * FROM {conflict} WHERE position_a_id = reach.id AND status = %s OFFSET 0
-        ) AS c"""
-    else:
         found = f"JOIN {conflict} AS c ON c.position_a_id = reach.id AND c.status = %s"
     sql = f"WITH RECURSIVE reach(id) AS ({start} UNION {step}) SELECT {columns} FROM reach {found}"
     open_ = ConflictStatus.OPEN.value
