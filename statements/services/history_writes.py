@@ -8,7 +8,8 @@ field and row, and building and quoting it was most of checking a new statement.
   the database, from what the ``INSERT`` or ``UPDATE`` stored (``RETURNING``), as a history
   row copies its object;
 - many new rows (a full re-check writes thousands) are streamed through ``COPY``, with ids
-  taken from the table's own sequence first so the history rows can name them.
+  taken from the table's own sequence first, and their history rows then copied from them in
+  the database by those ids.
 
 Other databases, and batches whose objects name different history users, take
 django-simple-history's own functions, which give the same rows in more statements.
@@ -50,7 +51,7 @@ def create_with_history(objs: Sequence[Model], model: type[Model], *, date: date
         if len(objs) < COPY_FROM:
             ids = _insert_logged(cursor, objs, model, history, date, user)
         else:
-            ids = _copy_both(cursor, objs, model, history, date)
+            ids = _copy_both(cursor, objs, model, history, date, user)
     for obj, pk in zip(objs, ids, strict=True):
         obj.pk = pk
         obj._state.adding, obj._state.db = False, connection.alias
@@ -178,8 +179,9 @@ def _placeholder(field) -> str:
 # -- COPY: many new rows ---------------------------------------------------------------------
 
 
-def _copy_both(cursor, objs, model, history, date: datetime) -> list[int]:
-    """Stream ``objs`` and their history rows through ``COPY``; ids from the sequence first."""
+def _copy_both(cursor, objs, model, history, date: datetime, user) -> list[int]:
+    """Stream ``objs`` through ``COPY`` (ids from the sequence first), then copy their history
+    rows from what was stored, in the database, as the one-statement insert does."""
     db = cursor.db
     table = model._meta.db_table
     cursor.execute(
@@ -190,13 +192,12 @@ def _copy_both(cursor, objs, model, history, date: datetime) -> list[int]:
     for obj, pk in zip(objs, ids, strict=True):
         obj.pk = pk
     _copy(cursor, table, model._meta.concrete_fields, objs, lambda obj, f: _value(obj, f, db))
-    columns = [f for f in history._meta.concrete_fields if f.attname not in HISTORY_COLUMNS]
-    _copy(
-        cursor,
-        history._meta.db_table,
-        columns,
-        objs,
-        lambda obj, f: _history_value(obj, history, f, date, db),
+    quote = connection.ops.quote_name
+    log, log_params = _logged(model, history, "+", "new", date, user)
+    cursor.execute(
+        f"WITH new AS (SELECT * FROM {quote(table)} WHERE {quote(model._meta.pk.column)} "
+        f"= ANY(%s)) {log}",
+        [ids, *log_params],
     )
     return ids
 
@@ -227,17 +228,3 @@ def _prepared(field, value, db):
     if type(value) is datetime and value.tzinfo is not None:
         return value
     return field.get_db_prep_save(value, db)
-
-
-def _history_value(obj: Model, history: type[Model], field, date: datetime, db):
-    name = field.attname
-    if name == "history_date":
-        return date
-    if name == "history_type":
-        return "+"
-    if name == "history_change_reason":
-        return None
-    if name == "history_user_id":
-        user = history.get_default_history_user(obj)
-        return getattr(user, "pk", None)
-    return _prepared(field, getattr(obj, name), db)
