@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -27,7 +27,7 @@ from django.utils import timezone
 from contradict.engine import components
 from contradict.engine.scoring import PAIR_CLASSES
 from contradict.engine.text import span_text
-from statements.engine_io import id_chunk, id_in, update_by_id
+from statements.engine_io import id_chunk, id_in, rows_of, update_by_id
 from statements.models import (
     Assertion,
     Conflict,
@@ -67,8 +67,7 @@ DISPUTE_FIELDS = (
 )
 
 
-@dataclass(frozen=True)
-class _PositionRow:
+class _PositionRow(NamedTuple):
     """What a dispute's title, span and status need of one of its positions."""
 
     id: int
@@ -123,7 +122,10 @@ def disputes_rebuild(*, unless_unchanged_since: datetime | None = None) -> bool:
         if not written and _in_step(groups, held):
             return False
     loose = {pk for pk in held if pk not in in_groups}
-    _reconcile(groups, conflicts, scope=in_groups | loose, loose=loose, everything=True)
+    scope = in_groups | loose
+    # ``held`` already names every position's dispute: reading them again is a pass for nothing.
+    holder = {pk: held.get(pk) for pk in scope}
+    _reconcile(groups, conflicts, scope=scope, loose=loose, everything=True, holder=holder)
     return True
 
 
@@ -174,7 +176,7 @@ def _position_rows(ids: Iterable[int]) -> dict[int, _PositionRow]:
     # per row takes a few.
     subject_name = Entity.objects.filter(pk=OuterRef("subject_id")).order_by().values("name")[:1]
     for chunk in chunks(sorted(set(ids)), id_chunk()):
-        for row in (
+        for row in rows_of(
             id_in(Position.objects.order_by(), chunk)
             .annotate(held_by=Coalesce(Subquery(supporters), 0), named=Subquery(subject_name))
             .values_list(
@@ -204,8 +206,10 @@ def _reconcile(
     scope: set[int],
     loose: set[int],
     everything: bool = False,
+    holder: Mapping[int, int | None] | None = None,
 ) -> None:
-    holder = _holders(scope)
+    if holder is None:
+        holder = _holders(scope)
     held = {pk for pk in holder.values() if pk}
     existing = set(Dispute.objects.filter(id__in=sorted(held)).values_list("id", flat=True))
     taken: set[int] = set()
