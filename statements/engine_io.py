@@ -10,7 +10,7 @@ remembering it.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -121,7 +121,8 @@ def id_in(queryset, values: Iterable[Any], column: str = "id"):
     thousands of placeholders costs a parameter each to send, and its (correct) row estimate
     makes the planner hash whole joined tables instead of looking rows up by key.
     """
-    values = list(values)
+    # A list is kept as it is: ``rows_by_id`` finds its parameter by identity.
+    values = values if isinstance(values, list) else list(values)
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(queryset.model._meta.db_table)
         condition = RawSQL(
@@ -143,16 +144,53 @@ def rows_of(queryset) -> list[tuple]:
     """
     if connection.vendor != "postgresql":
         return list(queryset)
+    return _fetch(*queryset.query.sql_with_params())
+
+
+def _fetch(sql: str, params: Sequence) -> list[tuple]:
     import psycopg
     from psycopg.pq import Format
 
     oid = psycopg.postgres.types["timestamptz"].oid
-    sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         loader = psycopg.adapters.get_loader(oid, Format.TEXT)
         cursor.cursor.adapters.register_loader(oid, loader)
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+# The SQL of ``rows_by_id`` queries by (database alias, name): compiled once per process.
+_COMPILED: dict[tuple[str, str], tuple[str, tuple, tuple[int, ...]]] = {}
+
+
+def rows_by_id(name: str, build: Callable[..., Any], *values: Iterable[Any]) -> list[tuple]:
+    """Return the rows of ``build(*values)``, a ``values_list`` query picking rows by ``id_in``.
+
+    A checked write runs a few such queries on a handful of ids, and building and compiling
+    each in Django took longer than the database did. On PostgreSQL the SQL is compiled once
+    per process under ``name`` and then run with each new list (an array parameter), its
+    columns as ``rows_of`` gives them; so ``build`` must give the same query for any lists,
+    each passed to ``id_in`` once. Other databases run ``build(*values)`` as it is.
+    """
+    values = tuple(list(items) for items in values)
+    if connection.vendor != "postgresql":
+        return list(build(*values))
+    key = (connection.alias, name)
+    if key not in _COMPILED:
+        markers = [[] for _ in values]
+        sql, params = build(*markers).query.sql_with_params()
+        slots = tuple(
+            next((index for index, param in enumerate(params) if param is marker), None)
+            for marker in markers
+        )
+        if None in slots:
+            raise ValueError(f"{name}: the query must take each list once, through id_in")
+        _COMPILED[key] = (sql, tuple(params), slots)
+    sql, params, slots = _COMPILED[key]
+    params = list(params)
+    for slot, items in zip(slots, values, strict=True):
+        params[slot] = items
+    return _fetch(sql, params)
 
 
 def update_by_id(model, column: str, values: Mapping[int, int | None]) -> None:

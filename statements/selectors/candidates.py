@@ -23,6 +23,7 @@ from statements.engine_io import (
     id_chunk,
     id_in,
     predicate_facts,
+    rows_by_id,
     supporter_columns,
     supporter_from_row,
 )
@@ -51,8 +52,12 @@ def position_facts(
     """Return the facts of the positions ``position_ids``, one query per ``id_chunk()`` ids."""
     rows: list = []
     for chunk in chunks(sorted(set(position_ids)), id_chunk()):
-        rows.extend(id_in(Position.objects.order_by(), chunk).values_list(*fact_columns()))
+        rows.extend(rows_by_id("position facts", _position_fact_query, chunk))
     return load_facts(rows, predicates)
+
+
+def _position_fact_query(ids: list[int]):
+    return id_in(Position.objects.order_by(), ids).values_list(*fact_columns())
 
 
 def mentioned(facts: Iterable[AssertionFact]) -> set[int]:
@@ -124,10 +129,7 @@ def candidates_for(
     for fact in facts:
         wanted.add(fact.predicate.id)
         wanted.update(partners.get(fact.predicate.id, ()))
-    same_subject = Position.objects.filter(
-        subject_id__in=sorted(subjects), predicate_id__in=sorted(wanted)
-    )
-    rows = list(same_subject.values_list(*fact_columns()))
+    rows = rows_by_id("same subject", _same_subject_query, sorted(subjects), sorted(wanted))
     generic = _generic_condition(facts, world)
     if generic is not None:
         seen = {row[0] for row in rows}
@@ -138,6 +140,11 @@ def candidates_for(
     candidates = load_facts(rows, predicates)
     world.load(mentioned(candidates))
     return candidates
+
+
+def _same_subject_query(subjects: list[int], predicates: list[int]):
+    on_subjects = id_in(Position.objects.all(), subjects, "subject_id")
+    return id_in(on_subjects, predicates, "predicate_id").values_list(*fact_columns())
 
 
 def generic_instances(
@@ -195,8 +202,12 @@ def supporters_of(position_ids: Iterable[int]) -> dict[int, list[Supporter]]:
     """Return the supporters of each position, through the assertions' position index."""
     found: dict[int, list[Supporter]] = defaultdict(list)
     for chunk in chunks(sorted(set(position_ids)), id_chunk()):
-        rows = id_in(Assertion.objects.order_by(), chunk, "position_id")
-        for row in rows.values_list(*supporter_columns()):
+        for row in rows_by_id("supporters", _supporter_query, chunk):
             supporter = supporter_from_row(row)
             found[supporter.position].append(supporter)
     return found
+
+
+def _supporter_query(position_ids: list[int]):
+    assertions = id_in(Assertion.objects.order_by(), position_ids, "position_id")
+    return assertions.values_list(*supporter_columns())

@@ -27,7 +27,7 @@ from django.utils import timezone
 from contradict.engine import components
 from contradict.engine.scoring import PAIR_CLASSES
 from contradict.engine.text import span_text
-from statements.engine_io import id_chunk, id_in, rows_of, update_by_id
+from statements.engine_io import id_chunk, id_in, rows_by_id, update_by_id
 from statements.models import (
     Assertion,
     Conflict,
@@ -78,6 +78,7 @@ class _PositionRow(NamedTuple):
     valid_until: object
     time_precision: str
     supporters: int
+    dispute: int | None  # the dispute that holds it now
 
 
 def _live():
@@ -153,17 +154,16 @@ def _in_step(groups: Sequence[Sequence[int]], held: Mapping[int, int]) -> bool:
     return live == chosen and kept <= retracted
 
 
-def _holders(ids: Iterable[int]) -> dict[int, int | None]:
-    """Return the dispute each of the positions ``ids`` is held by now (or ``None``)."""
-    holder: dict[int, int | None] = {}
-    for chunk in chunks(sorted(set(ids)), id_chunk()):
-        holder.update(id_in(Position.objects.order_by(), chunk).values_list("id", "dispute_id"))
-    return holder
-
-
 def _position_rows(ids: Iterable[int]) -> dict[int, _PositionRow]:
     """Return the positions ``ids`` as rows, with their supporter counts."""
     rows: dict[int, _PositionRow] = {}
+    for chunk in chunks(sorted(set(ids)), id_chunk()):
+        for row in rows_by_id("dispute positions", _position_query, chunk):
+            rows[row[0]] = _PositionRow(*row)
+    return rows
+
+
+def _position_query(ids: list[int]):
     supporters = (
         Assertion.objects.filter(position_id=OuterRef("pk"))
         .order_by()
@@ -175,23 +175,21 @@ def _position_rows(ids: Iterable[int]) -> dict[int, _PositionRow]:
     # hashes the whole entity table (50 ms a batch at a million assertions) where a look-up
     # per row takes a few.
     subject_name = Entity.objects.filter(pk=OuterRef("subject_id")).order_by().values("name")[:1]
-    for chunk in chunks(sorted(set(ids)), id_chunk()):
-        for row in rows_of(
-            id_in(Position.objects.order_by(), chunk)
-            .annotate(held_by=Coalesce(Subquery(supporters), 0), named=Subquery(subject_name))
-            .values_list(
-                "id",
-                "key",
-                "named",
-                "predicate__name",
-                "valid_from",
-                "valid_until",
-                "time_precision",
-                "held_by",
-            )
-        ):
-            rows[row[0]] = _PositionRow(*row)
-    return rows
+    return (
+        id_in(Position.objects.order_by(), ids)
+        .annotate(held_by=Coalesce(Subquery(supporters), 0), named=Subquery(subject_name))
+        .values_list(
+            "id",
+            "key",
+            "named",
+            "predicate__name",
+            "valid_from",
+            "valid_until",
+            "time_precision",
+            "held_by",
+            "dispute_id",
+        )
+    )
 
 
 # How many groups of positions ``_reconcile`` reads and writes at a time: a full rebuild's
@@ -208,8 +206,11 @@ def _reconcile(
     everything: bool = False,
     holder: Mapping[int, int | None] | None = None,
 ) -> None:
+    rows = None
     if holder is None:
-        holder = _holders(scope)
+        # A few positions (a checked write): their rows, read once, name their disputes too.
+        rows = _position_rows(scope)
+        holder = {pk: row.dispute for pk, row in rows.items()}
     held = {pk for pk in holder.values() if pk}
     existing = set(Dispute.objects.filter(id__in=sorted(held)).values_list("id", flat=True))
     taken: set[int] = set()
@@ -236,6 +237,7 @@ def _reconcile(
             holder,
             rule_order,
             now,
+            rows=rows,
         )
 
     emptied = existing - taken
@@ -258,12 +260,16 @@ def _write_groups(
     holder: Mapping[int, int | None],
     rule_order: Sequence[str],
     now,
+    *,
+    rows: Mapping[int, _PositionRow] | None = None,
 ) -> set[int]:
     """Create or update the disputes of ``groups`` (positions, chosen dispute, conflicts).
 
     Return the ids of the new disputes; positions are moved to their group's dispute.
+    ``rows`` are the positions' rows when the caller has read them.
     """
-    rows = _position_rows(pk for group, _, _ in groups for pk in group)
+    if rows is None:
+        rows = _position_rows(pk for group, _, _ in groups for pk in group)
     disputes = Dispute.objects.in_bulk([pk for _, pk, _ in groups if pk is not None])
     created: list[tuple[Dispute, Sequence[int]]] = []
     changed: list[Dispute] = []

@@ -16,7 +16,7 @@ from django.db.models.functions import Substr
 
 from contradict.engine.facts import EVIDENCE, Finding, Supporter
 from contradict.engine.scoring import AGAINST_EVIDENCE, SAME_SIDE, SAME_SPEAKER
-from statements.engine_io import id_chunk, id_in
+from statements.engine_io import id_chunk, id_in, rows_by_id
 from statements.models import Assertion, Entity, Evidence, Position, evidence_label
 from statements.rules import rules_by_code
 from statements.selectors.candidates import chunks
@@ -39,6 +39,10 @@ def _claim_words(columns: Sequence) -> SimpleNamespace:
     claim.subject = SimpleNamespace(name=subject_name)
     claim.predicate = SimpleNamespace(name=predicate_name)
     return claim
+
+
+def _text_query(ids: list[int]):
+    return id_in(Position.objects.order_by(), ids).values_list("id", *TEXT_COLUMNS)
 
 
 # How many supporters an explanation names on each side before "and N more".
@@ -77,8 +81,7 @@ class Names:
         supporters = list(supporters)
         wanted = sorted(set(positions) - self.positions.keys())
         for chunk in chunks(wanted, id_chunk()):
-            rows = id_in(Position.objects.order_by(), chunk).values_list("id", *TEXT_COLUMNS)
-            for pk, *columns in rows:
+            for pk, *columns in rows_by_id("position texts", _text_query, chunk):
                 self.positions[pk] = position_text(_claim_words(columns))
         self.load_entities(s.speaker for s in supporters)
         items = sorted({s.record for s in supporters if s.kind == EVIDENCE} - self.evidence.keys())

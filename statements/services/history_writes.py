@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 
 from django.db import connection
 from django.db.models import JSONField, Model
@@ -34,6 +35,16 @@ COPY_FROM = 50
 UPDATE_BATCH = 500
 
 
+@cache
+def history_model(model: type[Model]) -> type[Model]:
+    """Return the history model of ``model``, read once.
+
+    ``model.history`` builds a manager class at every access (``inspect`` over its queryset's
+    methods): about a third of a millisecond, paid three times in every checked write.
+    """
+    return model.history.model
+
+
 def create_with_history(objs: Sequence[Model], model: type[Model], *, date: datetime) -> list:
     """Insert the unsaved ``objs`` and a "created" history row for each; return them with ids.
 
@@ -43,7 +54,7 @@ def create_with_history(objs: Sequence[Model], model: type[Model], *, date: date
     objs = list(objs)
     if not objs:
         return []
-    history = model.history.model  # ``model.history`` builds a manager class each access
+    history = history_model(model)
     user = _one_user(objs, history)
     if connection.vendor != "postgresql" or user is _MIXED:
         return bulk_create_with_history(objs, model, batch_size=500, default_date=date)
@@ -65,7 +76,7 @@ def update_with_history(
     objs = list(objs)
     if not objs:
         return
-    history = model.history.model
+    history = history_model(model)
     user = _one_user(objs, history)
     if connection.vendor != "postgresql" or user is _MIXED:
         bulk_update_with_history(objs, model, fields, batch_size=500, default_date=date)

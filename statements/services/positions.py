@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef
 
+from statements.engine_io import id_in, rows_by_id
 from statements.models import Assertion, Position
 
 # The position's own columns, by attribute name (related rows by id).
@@ -64,7 +65,7 @@ def positions_assign(*, assertions: Iterable[Assertion]) -> None:
         key = position_key(columns)
         keys.append(key)
         wanted.setdefault(key, columns)
-    found = dict(Position.objects.filter(key__in=list(wanted)).values_list("key", "id"))
+    found = dict(rows_by_id("position keys", _key_query, wanted))
     missing = [Position(key=key, **columns) for key, columns in wanted.items() if key not in found]
     if missing:
         # A position a concurrent writer created meanwhile is "updated" to itself, so the
@@ -75,6 +76,10 @@ def positions_assign(*, assertions: Iterable[Assertion]) -> None:
         found.update((position.key, position.pk) for position in missing)
     for assertion, key in zip(assertions, keys, strict=True):
         assertion.position_id = found[key]
+
+
+def _key_query(keys: list[str]):
+    return id_in(Position.objects.order_by(), keys, "key").values_list("key", "id")
 
 
 def positions_unheld(*, position_ids: Iterable[int]) -> list[int]:
