@@ -1,6 +1,6 @@
 """Full re-check of N assertions against a plain server-side scan of the same rows, same run.
 
-    python bench/recheck.py [--assertions 1000000] [--rounds 3] [--shards 8] [--fresh]
+    python bench/recheck.py [--assertions 1000000] [--rounds 3] [--shards N] [--fresh]
 
 Figures (medians over the rounds, interleaved so both see the same machine):
 
@@ -12,8 +12,10 @@ Figures (medians over the rounds, interleaved so both see the same machine):
 - re-check, nothing changed: ``conflicts_recheck()`` over a record whose conflicts are stored;
 - re-check, writing: the same from an empty Conflict table (and its history), so every
   conflict is written;
-- the shards of ``conflicts_recheck_shards`` run in-process, from empty, and checked to give
-  the same conflicts;
+- the command's re-check, nothing changed and writing: ``recheck_start()`` as
+  ``manage.py conflicts_recheck`` runs it without a broker (``--shards``, default the
+  setting's 16, each in its own transaction, ``CONTRADICT_RECHECK_THREADS`` at a time on
+  PostgreSQL), checked to give the same conflicts;
 - all pairs, extrapolated: the rules run on random pairs of a sample of facts, the cost per
   pair times n(n-1)/2.
 """
@@ -126,16 +128,17 @@ def recheck() -> tuple[float, object]:
     return time.perf_counter() - started, counts
 
 
-def recheck_shards(count: int) -> tuple[float, int]:
-    from statements.services.disputes import disputes_rebuild
-    from statements.services.recheck_scan import conflicts_recheck, conflicts_recheck_shards
+def recheck_command(shards: int | None) -> tuple[float, object]:
+    """Time the re-check as ``manage.py conflicts_recheck`` runs it without a broker.
+
+    ``recheck_start``: the setting's shards, each in its own transaction, run
+    ``CONTRADICT_RECHECK_THREADS`` at a time on PostgreSQL; the last one rebuilds the disputes.
+    """
+    from statements.services.rechecks import recheck_start
 
     started = time.perf_counter()
-    shards = conflicts_recheck_shards(count=count)
-    for shard in shards:
-        conflicts_recheck(shard=shard)
-    disputes_rebuild()
-    return time.perf_counter() - started, len(shards)
+    recheck = recheck_start(shards=shards, reason="bench/recheck.py")
+    return time.perf_counter() - started, recheck
 
 
 def all_pairs(total: int, sample: int = 2000, pairs: int = 20000) -> tuple[float, float]:
@@ -170,14 +173,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assertions", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--shards", type=int, default=8)
+    parser.add_argument("--shards", type=int, help="shards of the command's re-check")
     parser.add_argument("--fresh", action="store_true")
     args = parser.parse_args()
 
     url = common.ensure_corpus(args.assertions, fresh=args.fresh)
     common.use_database(url)
+    from django.conf import settings
+
     before = fingerprints()
     raw_scans, narrow_scans, scans, unchanged, writing = [], [], [], [], []
+    command_unchanged, command_writing = [], []
     rows = positions = 0
     for round_ in range(1, args.rounds + 1):
         seconds, rows = raw_scan()
@@ -188,24 +194,32 @@ def main() -> None:
         seconds, counts = recheck()
         unchanged.append(seconds)
         assert counts.new == counts.retracted == counts.restored == 0, counts
+        seconds, command = recheck_command(args.shards)
+        command_unchanged.append(seconds)
+        assert command.new == command.retracted == command.restored == 0, command
         print(
             f"round {round_}: raw scan {raw_scans[-1]:.2f} s (claim columns only "
             f"{narrow_scans[-1]:.2f} s), ordered scan {scans[-1]:.2f} s, "
-            f"re-check unchanged {seconds:.2f} s",
+            f"re-check unchanged {unchanged[-1]:.2f} s (the command's {seconds:.2f} s)",
             end="",
         )
         empty_conflicts()
         seconds, counts = recheck()
         writing.append(seconds)
         assert counts.new == len(before), (counts, len(before))
-        print(f", re-check writing {seconds:.2f} s ({counts.new} conflicts)", flush=True)
         settle()
-    assert fingerprints() == before, "a re-check from empty gave other conflicts"
-
-    empty_conflicts()
-    shard_seconds, shard_count = recheck_shards(args.shards)
-    same = fingerprints() == before
-    assert same, "the shards gave other conflicts than the whole re-check"
+        assert fingerprints() == before, "a re-check from empty gave other conflicts"
+        empty_conflicts()
+        seconds, command = recheck_command(args.shards)
+        command_writing.append(seconds)
+        assert command.new == len(before), (command.new, len(before))
+        settle()
+        assert fingerprints() == before, "the command's shards gave other conflicts"
+        print(
+            f", re-check writing {writing[-1]:.2f} s (the command's {seconds:.2f} s; "
+            f"{counts.new} conflicts)",
+            flush=True,
+        )
 
     per_pair, all_pairs_seconds = all_pairs(rows)
     base = common.median(raw_scans)
@@ -227,10 +241,17 @@ def main() -> None:
             f"({verdict} <= {TARGET:g}x), {seconds / narrow:.2f}x the claim-only scan, "
             f"{seconds / ordered:.2f}x the ordered scan"
         )
-    print(
-        f"re-check in {shard_count} shards, in-process  {shard_seconds:>6.2f} s  "
-        f"= {shard_seconds / base:.2f}x raw scan (writing; same conflicts: {same})"
-    )
+    threads = settings.CONTRADICT_RECHECK_THREADS
+    shards = args.shards or settings.CONTRADICT_RECHECK_SHARDS
+    for label, values in (("nothing changed", command_unchanged), ("writing", command_writing)):
+        seconds = common.median(values)
+        ratio = seconds / base
+        verdict = "meets" if ratio <= TARGET else "misses"
+        print(
+            f"the command's re-check ({shards} shards, {threads} "
+            f"at a time), {label}: median {seconds:.2f} s = {ratio:.2f}x raw scan "
+            f"({verdict} <= {TARGET:g}x)"
+        )
     print(
         f"all pairs, extrapolated             {all_pairs_seconds / 3600:>10,.0f} h  "
         f"({per_pair * 1e6:.2f} us per pair x {rows * (rows - 1) // 2:,} pairs)"

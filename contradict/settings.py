@@ -369,6 +369,12 @@ CONTRADICT_WEBHOOK_BACKOFF_SECONDS = float(os.environ.get("CONTRADICT_WEBHOOK_BA
 CONTRADICT_CHECK_SIMILAR = int(os.environ.get("CONTRADICT_CHECK_SIMILAR", "5"))
 
 CONTRADICT_RECHECK_SHARDS = int(os.environ.get("CONTRADICT_RECHECK_SHARDS", "16"))
+# An in-process re-check (no broker) has fewer shards: each costs a screening pass and a few
+# reads of its own, and 16 took a quarter longer than 4 on the 1M benchmark. On PostgreSQL it
+# runs CONTRADICT_RECHECK_THREADS of them at once, each on a connection of its own (SQLite one
+# at a time): while one waits on the database another computes.
+CONTRADICT_RECHECK_SHARDS_INLINE = int(os.environ.get("CONTRADICT_RECHECK_SHARDS_INLINE", "4"))
+CONTRADICT_RECHECK_THREADS = int(os.environ.get("CONTRADICT_RECHECK_THREADS", "2"))
 
 # --- Re-check outbox (statements.services.rechecks): a shard whose task did not reach the broker
 # within this many seconds of being asked for is sent by the sweeper; one sent this long ago and

@@ -20,10 +20,11 @@ import logging
 import os
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -44,12 +45,16 @@ def celery_enabled() -> bool:
 @transaction.atomic
 def recheck_create(*, shards: int | None = None, reason: str = "", requested_by=None) -> Recheck:
     """Plan a full re-check: one row for it and one per shard, all pending."""
-    plan = conflicts_recheck_shards(count=shards or settings.CONTRADICT_RECHECK_SHARDS)
+    backend = Recheck.Backend.CELERY if celery_enabled() else Recheck.Backend.INLINE
+    if shards is None:
+        shards = (
+            settings.CONTRADICT_RECHECK_SHARDS
+            if backend == Recheck.Backend.CELERY
+            else settings.CONTRADICT_RECHECK_SHARDS_INLINE
+        )
+    plan = conflicts_recheck_shards(count=shards)
     recheck = Recheck.objects.create(
-        reason=reason,
-        requested_by=requested_by,
-        backend=Recheck.Backend.CELERY if celery_enabled() else Recheck.Backend.INLINE,
-        shards_total=len(plan),
+        reason=reason, requested_by=requested_by, backend=backend, shards_total=len(plan)
     )
     RecheckShard.objects.bulk_create(
         RecheckShard(recheck=recheck, index=index, spec=shard.as_dict())
@@ -82,14 +87,49 @@ def recheck_start(
 def recheck_run_inline(
     *, recheck: Recheck, progress: Callable[[int], None] | None = None
 ) -> Recheck:
-    """Run every shard of ``recheck`` here, in order; a failing shard marks it failed."""
-    for shard_id in recheck.shards.order_by("index").values_list("id", flat=True):
-        try:
-            recheck_shard_run(shard_id=shard_id, progress=progress)
-        except Exception as error:
-            recheck_mark_failed(shard_id=shard_id, error=repr(error))
-            raise
+    """Run every shard of ``recheck`` here; a failing shard marks it failed and is raised.
+
+    On PostgreSQL, outside a transaction, ``CONTRADICT_RECHECK_THREADS`` shards run at once,
+    each on a connection of its own, as Celery workers would run them: while one waits on
+    the database another computes. Elsewhere (SQLite, or inside a transaction whose rows the
+    other connections could not see) they run one after the other, in order.
+    """
+    shard_ids = list(recheck.shards.order_by("index").values_list("id", flat=True))
+    threads = min(settings.CONTRADICT_RECHECK_THREADS, len(shard_ids))
+    if threads > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        _run_in_threads(shard_ids, threads, progress)
+        return recheck
+    for shard_id in shard_ids:
+        _run_or_mark_failed(shard_id, progress)
     return recheck
+
+
+def _run_or_mark_failed(shard_id: int, progress: Callable[[int], None] | None) -> None:
+    try:
+        recheck_shard_run(shard_id=shard_id, progress=progress)
+    except Exception as error:
+        recheck_mark_failed(shard_id=shard_id, error=repr(error))
+        raise
+
+
+def _run_in_threads(
+    shard_ids: list[int], threads: int, progress: Callable[[int], None] | None
+) -> None:
+    """Run the shards ``threads`` at a time; the first failure stops those not yet started."""
+
+    def run(shard_id: int) -> None:
+        try:
+            _run_or_mark_failed(shard_id, progress)
+        finally:
+            connections.close_all()  # this thread's own connection, opened for the shard
+
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="recheck") as pool:
+        futures = [pool.submit(run, shard_id) for shard_id in shard_ids]
+        for future in as_completed(futures):
+            if future.exception() is not None:
+                for pending in futures:
+                    pending.cancel()
+                raise future.exception()
 
 
 def recheck_dispatch_on_commit(*, recheck: Recheck) -> None:

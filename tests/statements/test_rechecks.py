@@ -317,3 +317,50 @@ def test_shards_finishing_together_both_count_in_the_totals(monkeypatch):
 
     recheck.refresh_from_db()
     assert (recheck.status, recheck.shards_done, recheck.found) == (RecheckStatus.DONE, 2, 2)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_an_in_process_recheck_runs_two_shards_at_once_and_finds_the_same(corpus, monkeypatch):
+    recheck_start(shards=1)  # one shard: nothing to run beside it
+    serial = conflict_set()
+    Conflict.objects.all().delete()
+    Dispute.objects.all().delete()
+    # The first two shards meet at the barrier: run one after the other, they would not.
+    meeting = threading.Barrier(2, timeout=10)
+    real = rechecks.conflicts_recheck
+    calls = []
+
+    def meet_then_recheck(*, shard, progress=None):
+        calls.append(threading.current_thread().name)
+        if len(calls) <= 2:
+            meeting.wait()
+        return real(shard=shard, progress=progress)
+
+    monkeypatch.setattr(rechecks, "conflicts_recheck", meet_then_recheck)
+    monkeypatch.setattr("django.conf.settings.CONTRADICT_RECHECK_THREADS", 2)
+
+    recheck = recheck_start(shards=4)
+
+    assert (recheck.status, recheck.shards_done) == (RecheckStatus.DONE, 4)
+    assert len(calls) == 4 and len(set(calls[:2])) == 2  # two threads, each its own shard
+    assert conflict_set() == serial
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_shard_failing_in_a_thread_fails_the_recheck(corpus, monkeypatch):
+    def broken(*, shard, progress=None):
+        if shard.subject_from is not None:
+            raise RuntimeError("database went away")
+        return _fake_counts()
+
+    monkeypatch.setattr(rechecks, "conflicts_recheck", broken)
+
+    with pytest.raises(RuntimeError, match="database went away"):
+        recheck_start(shards=3)
+
+    recheck = Recheck.objects.get()
+    assert recheck.status == RecheckStatus.FAILED
+    assert "database went away" in recheck.error
+    assert recheck.shards.filter(finished_at__isnull=False).count() <= 1

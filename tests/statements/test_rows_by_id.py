@@ -18,7 +18,9 @@ def _positions(ids):
 def test_each_list_of_ids_gets_its_own_rows_from_the_one_compiled_query(seeded):
     ids = list(Position.objects.order_by("id").values_list("id", flat=True))
     timed = list(
-        Position.objects.filter(valid_from__isnull=False).order_by("id").values_list("id", flat=True)
+        Position.objects.filter(valid_from__isnull=False)
+        .order_by("id")
+        .values_list("id", flat=True)
     )
     assert len(ids) > 10 and len(timed) > 5  # times come back as the queryset gives them too
     first, second = ids[:3], timed[-5:]
