@@ -212,7 +212,12 @@ def _reconcile(
         rows = _position_rows(scope)
         holder = {pk: row.dispute for pk, row in rows.items()}
     held = {pk for pk in holder.values() if pk}
-    existing = set(Dispute.objects.filter(id__in=sorted(held)).values_list("id", flat=True))
+    disputes = None
+    if rows is not None:  # a few disputes: read whole at once, not their ids first
+        disputes = Dispute.objects.in_bulk(sorted(held))
+        existing = set(disputes)
+    else:
+        existing = set(Dispute.objects.filter(id__in=sorted(held)).values_list("id", flat=True))
     taken: set[int] = set()
     assignment: list[tuple[Sequence[int], int | None]] = []
     for group in sorted(groups, key=lambda g: (-len(g), g[0])):
@@ -238,6 +243,7 @@ def _reconcile(
             rule_order,
             now,
             rows=rows,
+            disputes=disputes,
         )
 
     emptied = existing - taken
@@ -262,15 +268,18 @@ def _write_groups(
     now,
     *,
     rows: Mapping[int, _PositionRow] | None = None,
+    disputes: Mapping[int, Dispute] | None = None,
 ) -> set[int]:
     """Create or update the disputes of ``groups`` (positions, chosen dispute, conflicts).
 
     Return the ids of the new disputes; positions are moved to their group's dispute.
-    ``rows`` are the positions' rows when the caller has read them.
+    ``rows`` and ``disputes`` are the positions' rows and the chosen disputes when the caller
+    has read them.
     """
     if rows is None:
         rows = _position_rows(pk for group, _, _ in groups for pk in group)
-    disputes = Dispute.objects.in_bulk([pk for _, pk, _ in groups if pk is not None])
+    if disputes is None:
+        disputes = Dispute.objects.in_bulk([pk for _, pk, _ in groups if pk is not None])
     created: list[tuple[Dispute, Sequence[int]]] = []
     changed: list[Dispute] = []
     moves: dict[int, int] = {}  # position id -> the dispute it joins
