@@ -13,9 +13,9 @@ Figures (medians over the rounds, interleaved so both see the same machine):
 - re-check, writing: the same from an empty Conflict table (and its history), so every
   conflict is written;
 - the command's re-check, nothing changed and writing: ``recheck_start()`` as
-  ``manage.py conflicts_recheck`` runs it without a broker (``--shards``, default the
-  setting's 16, each in its own transaction, ``CONTRADICT_RECHECK_THREADS`` at a time on
-  PostgreSQL), checked to give the same conflicts;
+  ``manage.py conflicts_recheck`` runs it without a broker (``--shards``, default
+  ``CONTRADICT_RECHECK_SHARDS_INLINE``, 4, each in its own transaction,
+  ``CONTRADICT_RECHECK_THREADS`` at a time on PostgreSQL), checked to give the same conflicts;
 - all pairs, extrapolated: the rules run on random pairs of a sample of facts, the cost per
   pair times n(n-1)/2.
 """
@@ -131,8 +131,9 @@ def recheck() -> tuple[float, object]:
 def recheck_command(shards: int | None) -> tuple[float, object]:
     """Time the re-check as ``manage.py conflicts_recheck`` runs it without a broker.
 
-    ``recheck_start``: the setting's shards, each in its own transaction, run
-    ``CONTRADICT_RECHECK_THREADS`` at a time on PostgreSQL; the last one rebuilds the disputes.
+    ``recheck_start``: ``shards`` (default ``CONTRADICT_RECHECK_SHARDS_INLINE``), each in its
+    own transaction, ``CONTRADICT_RECHECK_THREADS`` at a time on PostgreSQL; the last one
+    rebuilds the disputes.
     """
     from statements.services.rechecks import recheck_start
 
@@ -242,7 +243,7 @@ def main() -> None:
             f"{seconds / ordered:.2f}x the ordered scan"
         )
     threads = settings.CONTRADICT_RECHECK_THREADS
-    shards = args.shards or settings.CONTRADICT_RECHECK_SHARDS
+    shards = args.shards or settings.CONTRADICT_RECHECK_SHARDS_INLINE
     for label, values in (("nothing changed", command_unchanged), ("writing", command_writing)):
         seconds = common.median(values)
         ratio = seconds / base
