@@ -4,9 +4,17 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
-from statements.models import Assertion, Conflict, Entity, Predicate, Source, Statement
+from statements.models import (
+    Assertion,
+    Conflict,
+    Dispute,
+    Entity,
+    Predicate,
+    Source,
+    Statement,
+)
 from statements.services import (
     conflict_checks_deferred,
     entity_save,
@@ -17,6 +25,10 @@ from statements.services import (
 )
 
 STRIKE = dt.datetime(2022, 6, 27, 12, 50, tzinfo=dt.UTC)
+# Queries of a checked write of one assertion, as measured: SQLite writes history rows through
+# django-simple-history's own functions, in more statements than PostgreSQL's copies.
+QUERIES_TO_OPEN_A_DISPUTE = {"postgresql": 22, "sqlite": 25}
+QUERIES_TO_JOIN_A_DISPUTE = {"postgresql": 23, "sqlite": 26}
 
 
 @pytest.fixture
@@ -211,3 +223,32 @@ def test_categories_are_set_through_entity_save_and_must_be_categories(world):
         entity_save(entity=world["mall"], categories=[shops, world["state"]])
     assert error_keys(caught) == {"categories"}
     assert list(world["mall"].categories.all()) == [shops]
+
+
+def test_a_checked_write_that_opens_then_joins_a_dispute_takes_a_bounded_number_of_queries(
+    world, django_assert_max_num_queries
+):
+    # A write is checked against the record in the same transaction: its statement,
+    # positions and assertions, the rules in force, candidates, conflicts and the disputes
+    # they make, each read or written once (compiled once per process on PostgreSQL).
+    headcount, _ = predicate_upsert(
+        slug="headcount", name="Headcount", value_type="number", single_valued=True
+    )
+    create(world, predicate=headcount, value=0)
+    mayor = entity_save(entity=Entity(slug="mayor", name="Mayor", kind="person"))
+
+    def count(people):
+        return statement_create(
+            speaker=mayor,
+            source=world["source"],
+            said_at=STRIKE,
+            quote=f"{people} people were inside.",
+            assertions=[{"predicate": headcount, "subject": world["mall"], "value": people}],
+        )
+
+    with django_assert_max_num_queries(QUERIES_TO_OPEN_A_DISPUTE[connection.vendor]):
+        count(50)
+    assert (Conflict.objects.count(), Dispute.objects.count()) == (1, 1)
+    with django_assert_max_num_queries(QUERIES_TO_JOIN_A_DISPUTE[connection.vendor]):
+        count(70)
+    assert (Conflict.objects.count(), Dispute.objects.count()) == (3, 1)
