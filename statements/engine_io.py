@@ -134,20 +134,14 @@ def id_in(queryset, values: Iterable[Any], column: str = "id"):
     return queryset.filter(**{f"{column}__in": values})
 
 
-def rows_of(queryset) -> list[tuple]:
-    """Return the rows of a ``values_list`` ``queryset`` whose columns need no converter.
-
-    On PostgreSQL the timestamps are parsed by psycopg's own (C) loader: Django registers a
-    Python subclass of it on every connection, ten times slower, which was a fifth of reading
-    the positions a full rebuild of the disputes puts in them. Both give aware datetimes in
-    UTC, the connection's time zone. Other databases run the ``queryset`` as it is.
-    """
-    if connection.vendor != "postgresql":
-        return list(queryset)
-    return _fetch(*queryset.query.sql_with_params())
-
-
 def _fetch(sql: str, params: Sequence) -> list[tuple]:
+    """Run ``sql`` on PostgreSQL and return its rows, columns without Django's converters.
+
+    The timestamps are parsed by psycopg's own (C) loader: Django registers a Python subclass
+    of it on every connection, ten times slower, which was a fifth of reading the positions a
+    full rebuild of the disputes puts in them. Both give aware datetimes in UTC, the
+    connection's time zone.
+    """
     import psycopg
     from psycopg.pq import Format
 
@@ -169,7 +163,7 @@ def rows_by_id(name: str, build: Callable[..., Any], *values: Iterable[Any]) -> 
     A checked write runs a few such queries on a handful of ids, and building and compiling
     each in Django took longer than the database did. On PostgreSQL the SQL is compiled once
     per process under ``name`` and then run with each new list (an array parameter), its
-    columns as ``rows_of`` gives them; so ``build`` must give the same query for any lists,
+    columns as ``_fetch`` gives them; so ``build`` must give the same query for any lists,
     each passed to ``id_in`` once. Other databases run ``build(*values)`` as it is.
     """
     values = tuple(list(items) for items in values)
