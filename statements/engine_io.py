@@ -173,12 +173,10 @@ def rows_by_id(name: str, build: Callable[..., Any], *values: Iterable[Any]) -> 
     if key not in _COMPILED:
         markers = [[] for _ in values]
         sql, params = build(*markers).query.sql_with_params()
-        slots = tuple(
-            next((index for index, param in enumerate(params) if param is marker), None)
-            for marker in markers
-        )
-        if None in slots:
+        found = [[i for i, param in enumerate(params) if param is marker] for marker in markers]
+        if any(len(indexes) != 1 for indexes in found):
             raise ValueError(f"{name}: the query must take each list once, through id_in")
+        slots = tuple(indexes[0] for indexes in found)
         _COMPILED[key] = (sql, tuple(params), slots)
     sql, params, slots = _COMPILED[key]
     params = list(params)

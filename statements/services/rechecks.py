@@ -123,13 +123,15 @@ def _run_in_threads(
         finally:
             connections.close_all()  # this thread's own connection, opened for the shard
 
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="recheck") as pool:
+    pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="recheck")
+    try:
         futures = [pool.submit(run, shard_id) for shard_id in shard_ids]
         for future in as_completed(futures):
             if future.exception() is not None:
-                for pending in futures:
-                    pending.cancel()
                 raise future.exception()
+    finally:
+        # On a failure or Ctrl-C the shards not yet started are dropped; running ones end.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def recheck_dispatch_on_commit(*, recheck: Recheck) -> None:

@@ -356,6 +356,7 @@ def test_a_shard_failing_in_a_thread_fails_the_recheck(corpus, monkeypatch):
         return _fake_counts()
 
     monkeypatch.setattr(rechecks, "conflicts_recheck", broken)
+    monkeypatch.setattr("django.conf.settings.CONTRADICT_RECHECK_THREADS", 2)
 
     with pytest.raises(RuntimeError, match="database went away"):
         recheck_start(shards=3)
