@@ -55,6 +55,8 @@ def ensure_corpus(assertions: int, *, fresh: bool = False, recheck: bool = True)
     name = f"contradict_bench_{assertions}"
     exists = _psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'")
     if exists and not fresh:
+        # A corpus built by older code gets the newer schema (its data migrations too).
+        manage(database_url(assertions), "migrate", "--no-input", "-v0")
         return database_url(assertions)
     _psql(f"DROP DATABASE IF EXISTS {name}")
     _psql(f"CREATE DATABASE {name}")

@@ -22,6 +22,7 @@ from statements.models import (
     Conflict,
     ConflictStatus,
     Dispute,
+    DisputeMember,
     DisputeStatus,
     Position,
     tag_list,
@@ -174,7 +175,7 @@ def plain_conflicts(request):
             "pair_classes",
             "position_a_id",
             "position_b_id",
-            "position_a__dispute_id",
+            "position_a__disputes",
             "detected_at",
         )[offset : offset + size]
     )
@@ -189,7 +190,7 @@ def plain_conflicts(request):
             "pair_classes": tag_list(row["pair_classes"]),
             "position_a": positions[row["position_a_id"]],
             "position_b": positions[row["position_b_id"]],
-            "dispute": row["position_a__dispute_id"],
+            "dispute": row["position_a__disputes"],
             "detected_at": _time(row["detected_at"]),
         }
         for row in rows
@@ -219,9 +220,9 @@ def plain_disputes(request):
     )
     members: dict[int, list[int]] = {row["id"]: [] for row in rows}
     for dispute, position in (
-        Position.objects.filter(dispute_id__in=list(members))
-        .order_by("id")
-        .values_list("dispute_id", "id")
+        DisputeMember.objects.filter(dispute_id__in=list(members))
+        .order_by("position_id")
+        .values_list("dispute_id", "position_id")
     ):
         members[dispute].append(position)
     ids = [pk for group in members.values() for pk in group]

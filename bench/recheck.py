@@ -40,38 +40,19 @@ def empty_conflicts() -> None:
     """Empty the conflicts and disputes (and their history), so a re-check writes them all."""
     from django.db import connection
 
-    from statements.models import Conflict, Dispute, Position
+    from statements.models import Conflict, Dispute, DisputeMember
 
     tables = [
         Conflict._meta.db_table,
         Conflict.history.model._meta.db_table,
+        DisputeMember._meta.db_table,
         Dispute.history.model._meta.db_table,
     ]
     with connection.cursor() as cursor:
-        # Only the positions in a dispute: rewriting every row would leave the whole table
-        # dead tuples and not-all-visible pages, which no settled archive has (autovacuum).
-        cursor.execute(
-            f"UPDATE {Position._meta.db_table} SET dispute_id = NULL WHERE dispute_id IS NOT NULL"
-        )
         cursor.execute(f"TRUNCATE {', '.join(tables)}")
         cursor.execute(f"DELETE FROM {Dispute._meta.db_table}")
-        for table in (*tables, Dispute._meta.db_table, Position._meta.db_table):
+        for table in (*tables, Dispute._meta.db_table):
             cursor.execute(f"VACUUM ANALYZE {table}")
-
-
-def settle() -> None:
-    """Vacuum the positions, as autovacuum soon does after a re-check moved them to disputes.
-
-    The writing re-check rewrites the 13,048 positions it puts in disputes; until a vacuum,
-    their pages are not all-visible and the next scan, an index-only scan, reads the heap
-    for most rows (the unchanged re-check took 7.0-8.2 s right after it, 5.6-6.0 s after).
-    """
-    from django.db import connection
-
-    from statements.models import Position
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"VACUUM ANALYZE {Position._meta.db_table}")
 
 
 def fingerprints() -> set[tuple]:
@@ -215,13 +196,11 @@ def main() -> None:
         seconds, counts = recheck()
         writing.append(seconds)
         assert counts.new == len(before), (counts, len(before))
-        settle()
         assert fingerprints() == before, "a re-check from empty gave other conflicts"
         empty_conflicts()
         seconds, command = recheck_command(args.shards)
         command_writing.append(seconds)
         assert command.new == len(before), (command.new, len(before))
-        settle()
         assert fingerprints() == before, "the command's shards gave other conflicts"
         print(
             f", re-check writing {writing[-1]:.2f} s (the command's {seconds:.2f} s; "

@@ -348,7 +348,7 @@ class CorpusGenerator:
         columns += ("valid_until", "time_precision")
         for claim, position_id in self.positions.items():
             key = position_key(dict(zip(columns, claim, strict=True)))
-            yield (position_id, key, *claim, None, now)
+            yield (position_id, key, *claim, now)
         self.positions.clear()
 
     # --- records -------------------------------------------------------------------------

@@ -86,7 +86,11 @@ class ConflictAdmin(DerivedAdmin):
 
     def get_queryset(self, request):
         related = [f"position_{side}__{path}" for side in "ab" for path in _POSITION_JOINS]
-        return super().get_queryset(request).select_related(*related, "position_a__dispute")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(*related, "position_a__dispute_member__dispute")
+        )
 
     @admin.display(description="rules")
     def rule_names(self, obj: Conflict) -> str:
@@ -128,7 +132,9 @@ class DisputeReviewForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        positions = Position.objects.filter(dispute=self.instance).select_related(*_POSITION_JOINS)
+        positions = Position.objects.filter(dispute_member__dispute=self.instance).select_related(
+            *_POSITION_JOINS
+        )
         self.fields["supported_position"].queryset = positions
         self.fields["note"].initial = self.instance.verdict_note
         self.fields["new_verdict"].initial = self.instance.verdict

@@ -38,7 +38,7 @@ class EntityFilter(_IdFilter):
         about = Position.objects.filter(subject_id=entity) | Position.objects.filter(
             object_id=entity
         )
-        return queryset.filter(id__in=about.values("dispute_id"))
+        return queryset.filter(id__in=about.values("disputes"))
 
 
 class SpeakerFilter(_IdFilter):
@@ -53,7 +53,7 @@ class SpeakerFilter(_IdFilter):
         if speaker is None:
             return queryset
         held = Assertion.objects.filter(statement__speaker_id=speaker)
-        return queryset.filter(id__in=held.values("position__dispute_id"))
+        return queryset.filter(id__in=held.values("position__disputes"))
 
 
 class SideFilter(_IdFilter):
@@ -68,7 +68,7 @@ class SideFilter(_IdFilter):
         if side is None:
             return queryset
         held = Assertion.objects.filter(side_condition(side))
-        return queryset.filter(id__in=held.values("position__dispute_id"))
+        return queryset.filter(id__in=held.values("position__disputes"))
 
 
 class PairClassFilter(admin.SimpleListFilter):

@@ -174,7 +174,7 @@ class AssertionAdmin(ForgetsConflictsMixin, HistoryAdmin):
         "object",
         "statement__speaker",
         "evidence",
-        "position__dispute",
+        "position__dispute_member__dispute",
     ]
     fields = ["statement", "evidence", *ASSERTION_FIELDS]
 
@@ -323,7 +323,7 @@ class StatementAdmin(RecordAdmin):
         queryset = super().get_queryset(request).select_related("speaker", "source")
         return queryset.annotate(
             assertion_total=Count("assertions", distinct=True),
-            dispute_total=Count("assertions__position__dispute", distinct=True),
+            dispute_total=Count("assertions__position__disputes", distinct=True),
         )
 
     @admin.display(description="said", ordering="said_at")

@@ -380,7 +380,7 @@ class ConflictFilter(_ClaimFilterMixin, FilterSet):
     )
     statement = IdFilter(method="_statement", help_text="Either side is held by this statement.")
     evidence = IdFilter(method="_evidence", help_text="Either side is held by this evidence.")
-    dispute = IdFilter(field_name="position_a__dispute", help_text="In this dispute.")
+    dispute = IdFilter(field_name="position_a__disputes", help_text="In this dispute.")
     said_after, said_before = _said_filters()
     detected_after = DateTimeFilter(field_name="detected_at", lookup_expr="gte")
     detected_before = DateTimeFilter(field_name="detected_at", lookup_expr="lte")
@@ -500,9 +500,7 @@ class DisputeFilter(_ClaimFilterMixin, FilterSet):
         return super().filter_queryset(queryset)
 
     def held(self, queryset, positions):
-        return queryset.filter(
-            id__in=Position.objects.filter(id__in=positions).values("dispute_id")
-        )
+        return queryset.filter(id__in=Position.objects.filter(id__in=positions).values("disputes"))
 
     def _speaker(self, queryset, name, entity):
         return selectors.disputes_of_speaker(queryset, speaker=entity, side=self._side())
@@ -512,7 +510,7 @@ class DisputeFilter(_ClaimFilterMixin, FilterSet):
 
     def _predicate(self, queryset, name, predicate):
         return queryset.filter(
-            id__in=Position.objects.filter(predicate=predicate).values("dispute_id")
+            id__in=Position.objects.filter(predicate=predicate).values("disputes")
         )
 
     def _statement(self, queryset, name, value):

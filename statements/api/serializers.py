@@ -487,6 +487,12 @@ class PositionSerializer(ValueMixin, serializers.ModelSerializer):
     )
     text = serializers.SerializerMethodField(help_text="The claim in words, with its time.")
     supporter_count = serializers.SerializerMethodField()
+    dispute = serializers.IntegerField(
+        source="dispute_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The dispute the position is in, if its claim clashes with another.",
+    )
 
     class Meta:
         model = Position
@@ -742,7 +748,7 @@ class DisputePositionRowSerializer(DisputePositionSerializer):
         read_only_fields = fields
 
     def get_claim(self, position) -> str:
-        # The dispute's prefetch of its positions caches each one's dispute: no query.
+        # ``dispute_list`` joins each position's dispute: no query.
         return claim_beside_title(position, position.dispute.title)
 
 

@@ -163,7 +163,7 @@ def _sides(positions: Iterable[Position]) -> dict[int, _Side]:
 
 def _conflicts(dispute: Dispute) -> list[Conflict]:
     return list(
-        Conflict.objects.filter(position_a__dispute=dispute)
+        Conflict.objects.filter(position_a__disputes=dispute)
         .exclude(status=ConflictStatus.RETRACTED)
         .order_by("id")
     )
@@ -312,7 +312,9 @@ def dispute_claimreview(dispute: Dispute) -> dict:
             else "The dispute was reviewed as not a contradiction; there is no claim to rate."
         )
     positions = list(
-        Position.objects.filter(dispute=dispute).select_related(*POSITION_JOINS).order_by("id")
+        Position.objects.filter(dispute_member__dispute=dispute)
+        .select_related(*POSITION_JOINS)
+        .order_by("id")
     )
     sides = _sides(positions)
     conflicts = _conflicts(dispute)

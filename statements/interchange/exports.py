@@ -257,7 +257,7 @@ def conflicts_for_export() -> QuerySet[Conflict]:
     joins = [
         f"position_{side}__{name}" for side in "ab" for name in ("predicate", "subject", "object")
     ]
-    return Conflict.objects.select_related(*joins).order_by("id")
+    return Conflict.objects.select_related(*joins, "position_a__dispute_member").order_by("id")
 
 
 def disputes_for_export() -> QuerySet[Dispute]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from statements.models import (
@@ -26,7 +26,8 @@ from statements.models import (
 User = get_user_model()
 
 # What a position needs to be shown: its predicate, subject and object.
-POSITION_JOINS = ("predicate", "subject", "object")
+# ``dispute_member`` names the dispute it is in (``Position.dispute_id``).
+POSITION_JOINS = ("predicate", "subject", "object", "dispute_member")
 _CONFLICT_JOINS = tuple(f"position_{side}__{name}" for side in "ab" for name in POSITION_JOINS)
 
 
@@ -60,7 +61,8 @@ def conflict_list(*, include_retracted: bool = True) -> QuerySet[Conflict]:
 def dispute_list() -> QuerySet[Dispute]:
     """Return disputes, highest score and latest activity first, with their positions loaded."""
     positions = (
-        Position.objects.select_related(*POSITION_JOINS)
+        # The dispute again: each position's claim is shown beside its dispute's title.
+        Position.objects.select_related(*POSITION_JOINS, "dispute_member__dispute")
         .annotate(supporter_total=Count("supporters"))
         .order_by("id")
     )
@@ -114,7 +116,6 @@ POSITION_ROW_COLUMNS = (
     "valid_from",
     "valid_until",
     "time_precision",
-    "dispute_id",
 )
 
 
@@ -144,12 +145,13 @@ def position_rows(*, ids: Iterable[int] = (), disputes: Iterable[int] = ()) -> l
         .annotate(total=Count("id"))
         .values("total")
     )
-    lookup = Q(id__in=list(ids)) | Q(dispute_id__in=list(disputes))
+    lookup = Q(id__in=list(ids)) | Q(dispute_member__dispute__in=list(disputes))
     return list(
         Position.objects.filter(lookup)
         .order_by("id")
         .values(
             *POSITION_ROW_COLUMNS,
+            dispute_id=F("disputes"),
             supporter_total=Coalesce(Subquery(held, output_field=IntegerField()), 0),
         )
     )
@@ -180,7 +182,7 @@ def position_holders(position_ids: Iterable[int]) -> dict[int, tuple[list[str], 
 
 def dispute_conflicts(dispute: Dispute) -> QuerySet[Conflict]:
     """Return the live conflicts between ``dispute``'s positions."""
-    return conflict_list(include_retracted=False).filter(position_a__dispute=dispute)
+    return conflict_list(include_retracted=False).filter(position_a__disputes=dispute)
 
 
 def position_supporters(position_ids: Iterable[int]) -> QuerySet[Assertion]:
@@ -249,7 +251,7 @@ def conflicts_of_entity(conflicts: QuerySet[Conflict], *, entity: Entity, side: 
 
 
 def _disputes_holding(positions) -> Q:
-    return Q(id__in=Position.objects.filter(id__in=positions).values("dispute_id"))
+    return Q(id__in=Position.objects.filter(id__in=positions).values("disputes"))
 
 
 def disputes_of_speaker(disputes: QuerySet[Dispute], *, speaker: Entity, side: bool = False):
@@ -259,7 +261,7 @@ def disputes_of_speaker(disputes: QuerySet[Dispute], *, speaker: Entity, side: b
 
 def disputes_of_entity(disputes: QuerySet[Dispute], *, entity: Entity):
     """Return the ``disputes`` with a position whose subject or object is ``entity``."""
-    return disputes.filter(id__in=Position.objects.filter(_about(entity)).values("dispute_id"))
+    return disputes.filter(id__in=Position.objects.filter(_about(entity)).values("disputes"))
 
 
 def disputes_of_record(disputes: QuerySet[Dispute], **owner) -> QuerySet[Dispute]:

@@ -47,10 +47,12 @@ def dispute_home() -> QuerySet[Dispute]:
 def dispute_speakers(dispute_ids: Iterable[int]) -> dict[int, list[str]]:
     """Return the names of who speaks in each dispute, in name order (one query)."""
     rows = (
-        Assertion.objects.filter(position__dispute__in=list(dispute_ids), statement__isnull=False)
-        .values_list("position__dispute_id", "statement__speaker__name")
+        Assertion.objects.filter(
+            position__dispute_member__dispute__in=list(dispute_ids), statement__isnull=False
+        )
+        .values_list("position__disputes", "statement__speaker__name")
         .distinct()
-        .order_by("position__dispute_id", "statement__speaker__name")
+        .order_by("position__disputes", "statement__speaker__name")
     )
     speakers: dict[int, list[str]] = defaultdict(list)
     for dispute_id, name in rows:
@@ -167,7 +169,7 @@ SUPPORTERS_SHOWN = 50
 def dispute_cards(dispute: Dispute) -> list[PositionCard]:
     """Return the dispute's positions with their first supporters (two queries per position at
     most, never per supporter)."""
-    positions = list(_positions_with_counts().filter(dispute=dispute))
+    positions = list(_positions_with_counts().filter(disputes=dispute))
     shared = shares_question(positions)
     cards = []
     for position in positions:
@@ -192,7 +194,7 @@ def dispute_cards(dispute: Dispute) -> list[PositionCard]:
 def dispute_live_conflicts(dispute: Dispute) -> QuerySet[Conflict]:
     """Return the live conflicts between the dispute's positions, strongest first."""
     return Conflict.objects.filter(
-        position_a__dispute=dispute, status=ConflictStatus.OPEN
+        position_a__disputes=dispute, status=ConflictStatus.OPEN
     ).select_related(*(f"position_{side}__{name}" for side in "ab" for name in POSITION_JOINS))
 
 
@@ -210,7 +212,7 @@ def dispute_verdicts(dispute: Dispute) -> list[VerdictEntry]:
         .select_related("reviewed_by")
         .order_by("reviewed_at", "history_id")
     )
-    held = Position.objects.filter(dispute=dispute).select_related(*POSITION_JOINS)
+    held = Position.objects.filter(dispute_member__dispute=dispute).select_related(*POSITION_JOINS)
     positions = {position.pk: position for position in held}
     verdicts = dict(Dispute._meta.get_field("verdict").choices)
     entries = [
@@ -233,7 +235,9 @@ def dispute_verdicts(dispute: Dispute) -> list[VerdictEntry]:
 def dispute_questions(dispute: Dispute) -> list[tuple[Entity, object]]:
     """Return the (subject, predicate) pairs the dispute's positions are about, in id order."""
     pairs = {}
-    for position in Position.objects.filter(dispute=dispute).select_related("subject", "predicate"):
+    for position in Position.objects.filter(dispute_member__dispute=dispute).select_related(
+        "subject", "predicate"
+    ):
         pairs.setdefault((position.subject_id, position.predicate_id), position)
     return [(p.subject, p.predicate) for _, p in sorted(pairs.items())]
 
@@ -246,7 +250,7 @@ def record_disputes(**owner) -> QuerySet[Dispute]:
 
     ``owner`` is ``statement=...`` or ``evidence=...``.
     """
-    held = Assertion.objects.filter(**owner).values("position__dispute_id")
+    held = Assertion.objects.filter(**owner).values("position__disputes")
     return Dispute.objects.filter(id__in=held).order_by("-score", "title")
 
 
@@ -257,14 +261,14 @@ def record_dispute_ids(**owner) -> set[int]:
 
 def disputes_speaker_choices() -> list[tuple[int, str]]:
     """Return the speakers of statements in disputes, by name."""
-    held = Assertion.objects.filter(position__dispute__isnull=False, statement__isnull=False)
+    held = Assertion.objects.filter(position__disputes__isnull=False, statement__isnull=False)
     speakers = Entity.objects.filter(id__in=held.values("statement__speaker_id"))
     return list(speakers.order_by("name").values_list("id", "name"))
 
 
 def disputes_side_choices() -> list[tuple[int, str]]:
     """Return the sides (roots of ``part_of``) of the speakers in disputes, by name."""
-    held = Assertion.objects.filter(position__dispute__isnull=False, statement__isnull=False)
+    held = Assertion.objects.filter(position__disputes__isnull=False, statement__isnull=False)
     lineages = set(held.values_list("statement__speaker__lineage", flat=True).distinct())
     roots = {int(lineage.strip("/").split("/")[0]) for lineage in lineages if lineage.strip("/")}
     return list(Entity.objects.filter(id__in=roots).order_by("name").values_list("id", "name"))
@@ -272,7 +276,7 @@ def disputes_side_choices() -> list[tuple[int, str]]:
 
 def disputes_entity_choices() -> list[tuple[int, str]]:
     """Return the entities disputed positions are about (subjects and entity values)."""
-    disputed = Position.objects.filter(dispute__isnull=False)
+    disputed = Position.objects.filter(disputes__isnull=False)
     entities = Entity.objects.filter(
         Q(id__in=disputed.values("subject_id")) | Q(id__in=disputed.values("object_id"))
     )
@@ -332,7 +336,7 @@ def _root_names(lineages: Iterable[str]) -> dict[str, str]:
 
 def dispute_picture(dispute: Dispute) -> DisputePicture:
     """Return what the dispute graph draws: positions, their first supporters, conflicts."""
-    positions = list(_positions_with_counts().filter(dispute=dispute))
+    positions = list(_positions_with_counts().filter(disputes=dispute))
     shared = shares_question(positions)
     supporters: list[PictureSupporter] = []
     hidden: dict[int, int] = {}
@@ -434,7 +438,7 @@ def timeline_picture(
         title=f"{subject.name} · {predicate_words(predicate.name)}",
         lanes=tuple((p.pk, position_brief(p, shared=True)) for p in positions),
         highlighted=tuple(
-            Position.objects.filter(dispute=dispute).order_by("id").values_list("id", flat=True)
+            Position.objects.filter(disputes=dispute).order_by("id").values_list("id", flat=True)
         )
         if dispute is not None
         else (),

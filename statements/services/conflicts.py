@@ -201,12 +201,12 @@ def conflicts_check_draft(
         key: (pk, dispute)
         for key, pk, dispute in Position.objects.filter(
             key__in=[position_key(position_columns(fields)) for fields in cleaned]
-        ).values_list("key", "id", "dispute_id")
+        ).values_list("key", "id", "disputes")
     }
     dispute_of = dict(
         Position.objects.filter(
             id__in=[p for pair in pairs for p in (pair.a, pair.b) if p > 0]
-        ).values_list("id", "dispute_id")
+        ).values_list("id", "disputes")
     )
     repeats: dict[int, int] = {}  # draft id -> the stored position it repeats
     for fields, fact in zip(cleaned, facts, strict=True):

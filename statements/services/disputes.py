@@ -27,12 +27,13 @@ from django.utils import timezone
 from contradict.engine import components
 from contradict.engine.scoring import PAIR_CLASSES
 from contradict.engine.text import span_text
-from statements.engine_io import id_chunk, id_in, rows_by_id, update_by_id
+from statements.engine_io import id_chunk, id_in, rows_by_id, upsert_by_id
 from statements.models import (
     Assertion,
     Conflict,
     ConflictStatus,
     Dispute,
+    DisputeMember,
     DisputeStatus,
     Entity,
     Position,
@@ -113,10 +114,7 @@ def disputes_rebuild(*, unless_unchanged_since: datetime | None = None) -> bool:
     groups = components(conflicts)
     in_groups = {pk for group in groups for pk in group}
     held = dict(
-        Position.objects.filter(dispute__isnull=False)
-        .order_by()
-        .values_list("id", "dispute_id")
-        .iterator()
+        DisputeMember.objects.order_by().values_list("position_id", "dispute_id").iterator()
     )
     if unless_unchanged_since is not None:
         written = Conflict.objects.filter(updated_at__gte=unless_unchanged_since).exists()
@@ -189,7 +187,7 @@ def _position_query(ids: list[int]):
             "valid_until",
             "time_precision",
             "held_by",
-            "dispute_id",
+            "disputes",
         )
     )
 
@@ -260,7 +258,7 @@ def _reconcile(
     # with a verdict: it stays pointed at, so the question coming back finds its verdict.
     detach = [pk for pk in loose if holder.get(pk) is not None and holder[pk] not in kept]
     for chunk in chunks(sorted(detach), id_chunk()):
-        id_in(Position.objects.order_by(), chunk).update(dispute=None)
+        id_in(DisputeMember.objects.order_by(), chunk, column="position_id").delete()
 
 
 def _write_groups(
@@ -324,7 +322,7 @@ def _write_groups(
         },
         render=dispute_item,
     )
-    update_by_id(Position, "dispute", moves)
+    upsert_by_id(DisputeMember, "dispute", moves)
     return new_ids
 
 

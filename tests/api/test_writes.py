@@ -209,7 +209,7 @@ def test_a_bad_verdict_is_named(seeded, curator_api_client):
     )
     assert response.status_code == 400
     assert "position" in error_attrs(response)
-    other = Position.objects.exclude(dispute=dispute).first()
+    other = Position.objects.exclude(disputes=dispute).first()
     response = curator_api_client.post(
         f"/api/disputes/{dispute.pk}/review/",
         {"verdict": "supported", "position": other.pk},

@@ -44,7 +44,7 @@ def dispute(seeded):
 
 @pytest.fixture
 def conflict(dispute):
-    return Conflict.objects.filter(position_a__dispute=dispute).order_by("pk").first()
+    return Conflict.objects.filter(position_a__disputes=dispute).order_by("pk").first()
 
 
 HISTORY_MODELS = {Statement, Evidence, Assertion, Conflict, Dispute, Predicate, ExclusionRule}

@@ -56,7 +56,7 @@ def conflict_between(
     """Return the one live conflict of ``dispute`` between positions ``first`` and ``second``
     hold (both of ``predicate``, if given)."""
     found = []
-    for conflict in Conflict.objects.filter(position_a__dispute=dispute, status="open"):
+    for conflict in Conflict.objects.filter(position_a__disputes=dispute, status="open"):
         for one, other in (
             (conflict.position_a, conflict.position_b),
             (conflict.position_b, conflict.position_a),
@@ -159,13 +159,13 @@ def test_opinions_of_the_pope_and_zelensky_are_in_no_dispute(seeded):
     opinions = Statement.objects.filter(ref__regex=r"^(pope|zelensky)-")
     assert opinions.count() >= 4
     held = Position.objects.filter(supporters__statement__in=opinions)
-    assert not held.filter(dispute__isnull=False).exists()
+    assert not held.filter(disputes__isnull=False).exists()
 
 
 def test_at_least_18_killed_is_in_no_dispute_with_18_confirmed(seeded):
     killed = Position.objects.filter(predicate__slug="killed_count")
     assert killed.count() >= 2
-    assert not killed.filter(dispute__isnull=False).exists()
+    assert not killed.filter(disputes__isnull=False).exists()
 
 
 def test_claims_about_different_times_are_in_no_dispute(seeded):
@@ -236,7 +236,7 @@ def test_from_any_position_of_a_dispute_its_group_reaches_every_live_conflict_of
     assert disputes.count() >= 2
     for dispute in disputes:
         expected = set(
-            Conflict.objects.filter(position_a__dispute=dispute, status="open").values_list(
+            Conflict.objects.filter(position_a__disputes=dispute, status="open").values_list(
                 "position_a", "position_b"
             )
         )

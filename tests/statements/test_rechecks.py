@@ -108,7 +108,7 @@ def test_recheck_puts_back_positions_that_left_their_dispute(corpus):
     recheck_start(shards=2)
     before = conflict_set()
     dispute = Dispute.objects.exclude(status=DisputeStatus.RETRACTED).first()
-    dispute.positions.update(dispute=None)
+    dispute.members.all().delete()
     Dispute.objects.filter(pk=dispute.pk).delete()
 
     again = recheck_start(shards=2)

@@ -29,7 +29,7 @@ def test_positions_show_each_supporter_with_who_when_grade_and_links(curator_cli
 
 def test_the_page_explains_the_clash_and_shows_both_pictures(curator_client, mall_dispute):
     page = page_of(curator_client, mall_dispute)
-    conflict = Conflict.objects.filter(position_a__dispute=mall_dispute).first()
+    conflict = Conflict.objects.filter(position_a__disputes=mall_dispute).first()
     assert conflict.explanation.split("“")[0][:40] in page
     assert f"/api/disputes/{mall_dispute.pk}/graph/" in page
     assert "/api/timeline/?subject=amstor-mall&amp;predicate=facility_status" in page
@@ -90,7 +90,7 @@ def test_the_page_costs_the_same_queries_however_many_repeat_a_claim(curator_cli
         return len(captured)
 
     before = queries()
-    held = Assertion.objects.filter(position__dispute=mall_dispute, statement__isnull=False)
+    held = Assertion.objects.filter(position__disputes=mall_dispute, statement__isnull=False)
     original = held.select_related("statement").first()
     claim = {name: getattr(original, name) for name in Assertion.CLAIM_FIELDS}
     claim["value"] = original.value

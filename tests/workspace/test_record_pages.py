@@ -88,7 +88,7 @@ def test_a_statement_without_a_clash_says_so(curator_client, seeded):
 
 def test_statement_and_evidence_pages_link_their_disputes(curator_client, mall_dispute):
     statement = Statement.objects.get(ref="konashenkov-non-functioning")
-    evidence = Evidence.objects.filter(assertions__position__dispute=mall_dispute).first()
+    evidence = Evidence.objects.filter(assertions__position__disputes=mall_dispute).first()
     link = admin_url("dispute", "change", mall_dispute.pk)
     for page in (
         admin_url("statement", "change", statement.pk),
