@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
+from operator import attrgetter
 
 from django.db import connection
 from django.db.models import JSONField, Model
@@ -202,7 +203,7 @@ def _copy_both(cursor, objs, model, history, date: datetime, user) -> list[int]:
     ids = [pk for (pk,) in cursor.fetchall()]
     for obj, pk in zip(objs, ids, strict=True):
         obj.pk = pk
-    _copy(cursor, table, model._meta.concrete_fields, objs, lambda obj, f: _value(obj, f, db))
+    _copy(cursor, table, model._meta.concrete_fields, objs, db)
     quote = connection.ops.quote_name
     log, log_params = _logged(model, history, "+", "new", date, user)
     cursor.execute(
@@ -213,12 +214,43 @@ def _copy_both(cursor, objs, model, history, date: datetime, user) -> list[int]:
     return ids
 
 
-def _copy(cursor, table: str, fields, objs, value) -> None:
+def _copy(cursor, table: str, fields, objs, db) -> None:
     quote = connection.ops.quote_name
     names = ", ".join(quote(field.column) for field in fields)
+    row = _row_maker(fields, db)
     with cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
         for obj in objs:
-            copy.write_row([value(obj, field) for field in fields])
+            copy.write_row(row(obj))
+
+
+def _row_maker(fields, db):
+    """Return a function giving an object's values for ``fields``, as ``_value`` gives each.
+
+    One ``attrgetter`` reads the whole row and only the values that need it are prepared: a
+    call chain per value was most of copying 6,378 new disputes (17 columns each).
+    """
+    read = attrgetter(*(field.attname for field in fields))
+    stamped = [  # ``auto_now`` and ``auto_now_add`` fields take their time, as in ``_value``
+        (index, field)
+        for index, field in enumerate(fields)
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    ]
+    json = {index for index, field in enumerate(fields) if isinstance(field, JSONField)}
+
+    def row(obj) -> list:
+        values = list(read(obj)) if len(fields) > 1 else [read(obj)]
+        for index, field in stamped:
+            values[index] = field.pre_save(obj, True)
+        for index, value in enumerate(values):
+            if index in json or not (
+                value is None
+                or type(value) in _PLAIN
+                or (type(value) is datetime and value.tzinfo is not None)
+            ):
+                values[index] = fields[index].get_db_prep_save(value, db)
+        return values
+
+    return row
 
 
 def _value(obj: Model, field, db):

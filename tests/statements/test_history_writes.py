@@ -15,7 +15,13 @@ pytestmark = pytest.mark.django_db
 def test_bulk_created_disputes_have_ids_and_a_created_history_row_each(count):
     when = datetime(2026, 12, 2, 6, 0, tzinfo=UTC)
     disputes = [
-        Dispute(title=f"question {n}", score=0.5, last_activity_at=when, rules="numeric,polarity")
+        Dispute(
+            title=f"question {n}",
+            score=0.5,
+            last_activity_at=when,
+            rules="numeric,polarity",
+            reviewed_positions=[f"key {n}"],  # JSON: prepared, unlike the plain columns
+        )
         for n in range(count)
     ]
 
@@ -28,6 +34,7 @@ def test_bulk_created_disputes_have_ids_and_a_created_history_row_each(count):
     assert [d.title for d in stored] == titles
     assert [d.pk for d in stored] == ids  # each object got its own row's id
     assert all(d.created_at is not None and d.rules == "numeric,polarity" for d in stored)
+    assert [d.reviewed_positions for d in stored] == [[f"key {n}"] for n in range(count)]
     history = Dispute.history.filter(id__in=ids)
     assert sorted(h.title for h in history) == sorted(titles)
     assert {(h.history_type, h.history_date, h.history_user_id) for h in history} == {
