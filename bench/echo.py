@@ -33,7 +33,7 @@ def build_and_measure(k: int) -> dict:
     from django.db import connection
     from django.test import Client
 
-    from statements.models import Conflict, Dispute, Entity, Position
+    from statements.models import Conflict, Dispute, DisputeMember, Entity, Position
     from statements.services import (
         conflict_checks_deferred,
         entity_save,
@@ -61,13 +61,13 @@ def build_and_measure(k: int) -> dict:
     def tables() -> int:
         with connection.cursor() as cursor:
             total = 0
-            for model in (Position, Conflict, Dispute):
+            for model in (Position, Conflict, Dispute, DisputeMember):
                 for table in (
                     model._meta.db_table,
                     f"statements_historical{model._meta.model_name}",
                 ):
-                    if table.endswith("historicalposition"):
-                        continue  # positions keep no history
+                    if table.endswith(("historicalposition", "historicaldisputemember")):
+                        continue  # positions and dispute members keep no history
                     cursor.execute(f"SELECT count(*) FROM {table}")
                     total += cursor.fetchone()[0]
             return total

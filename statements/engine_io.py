@@ -191,7 +191,8 @@ def upsert_by_id(model, column: str, values: Mapping[int, int]) -> None:
     One statement per ``id_chunk()`` rows, whatever the number of distinct values: a full
     re-check moves thousands of positions to as many new disputes, and one statement per
     dispute was a sixth of its time. PostgreSQL reads two arrays (``unnest``); SQLite a
-    ``VALUES`` list. Both take ``ON CONFLICT`` on the primary key.
+    ``VALUES`` list. Both take ``ON CONFLICT`` on the primary key. For tables whose only
+    required columns are the key and ``column`` (``DisputeMember``).
     """
     if not values:
         return

@@ -468,8 +468,8 @@ class Position(models.Model):
     ``key`` is the SHA-256 of the claim (``statements.services.positions.position_key``): the
     predicate, subject, value, comparator, polarity and time, certainty and notes aside. The
     rule engine compares positions, never their supporters one by one. The disputed question a
-    position is part of, if its claim clashes with another, is a ``DisputeMember`` row: a
-    position is never rewritten once stored.
+    position is part of, if its claim clashes with another, is a ``DisputeMember`` row, so
+    rebuilding disputes never rewrites a position.
     """
 
     # Unique through a constraint (see Meta): a unique field gets a second, pattern index on
@@ -886,7 +886,7 @@ class DisputeMember(models.Model):
     disputes; as a column of Position each move rewrote a wide row through six indexes (0.4 s
     for 13,048 positions at a million assertions) and left its page not all-visible, so the
     next re-check's index-only scan read the heap until a vacuum. Here a move is a narrow
-    insert, and a position row never changes once stored.
+    upsert (``engine_io.upsert_by_id``) and the position row stays as it was.
     """
 
     position = models.OneToOneField(

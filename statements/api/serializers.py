@@ -748,8 +748,8 @@ class DisputePositionRowSerializer(DisputePositionSerializer):
         read_only_fields = fields
 
     def get_claim(self, position) -> str:
-        # ``dispute_list`` joins each position's dispute: no query.
-        return claim_beside_title(position, position.dispute.title)
+        # ``dispute_list`` reads each position's dispute title with it: no query.
+        return claim_beside_title(position, position.dispute_title)
 
 
 class DisputeSerializer(serializers.ModelSerializer):

@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.models import OuterRef, Subquery
 
 
 def copy_members(apps, schema_editor):
@@ -19,10 +20,11 @@ def copy_members(apps, schema_editor):
 
 
 def copy_back(apps, schema_editor):
+    """Put each member's dispute back on its position, in one statement."""
     Position = apps.get_model("statements", "Position")
     DisputeMember = apps.get_model("statements", "DisputeMember")
-    for member in DisputeMember.objects.order_by("position_id").iterator(chunk_size=5000):
-        Position.objects.filter(pk=member.position_id).update(dispute_id=member.dispute_id)
+    member = DisputeMember.objects.filter(position_id=OuterRef("pk")).values("dispute_id")[:1]
+    Position.objects.filter(dispute_member__isnull=False).update(dispute_id=Subquery(member))
 
 
 class Migration(migrations.Migration):

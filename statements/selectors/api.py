@@ -61,9 +61,11 @@ def conflict_list(*, include_retracted: bool = True) -> QuerySet[Conflict]:
 def dispute_list() -> QuerySet[Dispute]:
     """Return disputes, highest score and latest activity first, with their positions loaded."""
     positions = (
-        # The dispute again: each position's claim is shown beside its dispute's title.
-        Position.objects.select_related(*POSITION_JOINS, "dispute_member__dispute")
-        .annotate(supporter_total=Count("supporters"))
+        Position.objects.select_related(*POSITION_JOINS)
+        # Each position's claim is shown beside its dispute's title.
+        .annotate(
+            supporter_total=Count("supporters"), dispute_title=F("dispute_member__dispute__title")
+        )
         .order_by("id")
     )
     return Dispute.objects.select_related("verdict_position", "reviewed_by").prefetch_related(

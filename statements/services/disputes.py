@@ -4,7 +4,7 @@ A dispute is derived (``contradict.engine.components`` over the live conflicts) 
 curator's verdict, so its row must survive the recomputation: each group of positions keeps
 the existing dispute that holds most of it (the largest groups choose first, the oldest
 dispute on a tie), and only a group no dispute holds gets a new one. A dispute left without a
-group is deleted, or retracted if it has a verdict (its positions keep pointing at it, so the
+group is deleted, or retracted if it has a verdict (its positions stay its members, so the
 question coming back finds its verdict). What a dispute shows — title, score, pair classes,
 rules, time span, status — depends only on its positions and conflicts, so checks on write and
 a full re-check, in any order, give the same disputes.
@@ -253,7 +253,7 @@ def _reconcile(
         emptied |= set(live.values_list("id", flat=True)) - taken
     kept = _empty(emptied, now)
     # A position that left every group leaves its dispute, unless that dispute is retracted
-    # with a verdict: it stays pointed at, so the question coming back finds its verdict.
+    # with a verdict: it stays a member, so the question coming back finds its verdict.
     detach = [pk for pk in loose if holder.get(pk) is not None and holder[pk] not in kept]
     for chunk in chunks(sorted(detach), id_chunk()):
         id_in(DisputeMember.objects.order_by(), chunk, column="position_id").delete()

@@ -29,11 +29,12 @@ def dispute_review(
     """
     if verdict not in (Verdict.SUPPORTED, Verdict.UNRESOLVED, Verdict.NOT_A_CONTRADICTION):
         raise ValidationError({"verdict": "Choose supported, unresolved or not_a_contradiction."})
-    keys = sorted(dispute.positions.values_list("key", flat=True))
+    members = dict(dispute.positions.values_list("id", "key"))
+    keys = sorted(members.values())
     if verdict == Verdict.SUPPORTED:
         if position is None:
             raise ValidationError({"position": "Name the position the record supports."})
-        if position.dispute_id != dispute.pk:
+        if position.pk not in members:
             raise ValidationError(
                 {"position": f"Position {position.pk} is not one of this dispute's positions."}
             )
