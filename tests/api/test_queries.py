@@ -12,6 +12,8 @@ from statements.models import ExclusionRule, Predicate, Source, Statement
 TX = 2
 IDS = 1
 POSITIONS = 1
+# A dispute page reads its disputes' members before their positions (``position_rows``).
+MEMBERS = 1
 LISTS = {
     "/api/entities/": TX + 3 + IDS,  # count, page with part_of, categories
     "/api/sources/": TX + 2,
@@ -34,9 +36,10 @@ LISTS = {
     "/api/entities/russian-federation/conflicts/?side=true": TX + 3 + POSITIONS,  # + the entity
     "/api/assertions/?entity=amstor-mall": TX + 3 + IDS,
     # count, page, positions with their supporter counts, speakers and grades of those
-    "/api/disputes/": TX + 3 + POSITIONS,
+    "/api/disputes/": TX + 3 + MEMBERS + POSITIONS,
     "/api/disputes/?speaker=russian-mod&speaker_side=true&pair_class=against_evidence": TX
     + 4
+    + MEMBERS
     + POSITIONS,
     "/api/positions/": TX + 2 + IDS,
 }
