@@ -132,9 +132,7 @@ class DisputeReviewForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        positions = Position.objects.filter(dispute_member__dispute=self.instance).select_related(
-            *_POSITION_JOINS
-        )
+        positions = Position.objects.filter(disputes=self.instance).select_related(*_POSITION_JOINS)
         self.fields["supported_position"].queryset = positions
         self.fields["note"].initial = self.instance.verdict_note
         self.fields["new_verdict"].initial = self.instance.verdict

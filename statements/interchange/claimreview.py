@@ -312,9 +312,7 @@ def dispute_claimreview(dispute: Dispute) -> dict:
             else "The dispute was reviewed as not a contradiction; there is no claim to rate."
         )
     positions = list(
-        Position.objects.filter(dispute_member__dispute=dispute)
-        .select_related(*POSITION_JOINS)
-        .order_by("id")
+        Position.objects.filter(disputes=dispute).select_related(*POSITION_JOINS).order_by("id")
     )
     sides = _sides(positions)
     conflicts = _conflicts(dispute)

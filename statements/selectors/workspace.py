@@ -47,9 +47,7 @@ def dispute_home() -> QuerySet[Dispute]:
 def dispute_speakers(dispute_ids: Iterable[int]) -> dict[int, list[str]]:
     """Return the names of who speaks in each dispute, in name order (one query)."""
     rows = (
-        Assertion.objects.filter(
-            position__dispute_member__dispute__in=list(dispute_ids), statement__isnull=False
-        )
+        Assertion.objects.filter(position__disputes__in=list(dispute_ids), statement__isnull=False)
         .values_list("position__disputes", "statement__speaker__name")
         .distinct()
         .order_by("position__disputes", "statement__speaker__name")
@@ -212,7 +210,7 @@ def dispute_verdicts(dispute: Dispute) -> list[VerdictEntry]:
         .select_related("reviewed_by")
         .order_by("reviewed_at", "history_id")
     )
-    held = Position.objects.filter(dispute_member__dispute=dispute).select_related(*POSITION_JOINS)
+    held = Position.objects.filter(disputes=dispute).select_related(*POSITION_JOINS)
     positions = {position.pk: position for position in held}
     verdicts = dict(Dispute._meta.get_field("verdict").choices)
     entries = [
@@ -235,7 +233,7 @@ def dispute_verdicts(dispute: Dispute) -> list[VerdictEntry]:
 def dispute_questions(dispute: Dispute) -> list[tuple[Entity, object]]:
     """Return the (subject, predicate) pairs the dispute's positions are about, in id order."""
     pairs = {}
-    for position in Position.objects.filter(dispute_member__dispute=dispute).select_related(
+    for position in Position.objects.filter(disputes=dispute).select_related(
         "subject", "predicate"
     ):
         pairs.setdefault((position.subject_id, position.predicate_id), position)
