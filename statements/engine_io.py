@@ -106,6 +106,7 @@ PREDICATE_FIELDS = (
     "single_valued",
     "tolerance",
     "about_tolerance",
+    "name",
 )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from contradict.engine.intervals import widen
 from contradict.engine.text import choice_text, number_text, span_text
 
@@ -53,7 +55,33 @@ def position_text(claim) -> str:
 
     A denied claim reads "not …"; a claim with no time bound says "at any time".
     """
-    subject, predicate, value, span = _claim_parts(claim)
+    return _sentence(*_claim_parts(claim))
+
+
+def fact_text(fact, subject_name: str, object_name: str | None) -> str:
+    """Return ``position_text`` of the position an engine fact stands for, from its names.
+
+    The fact holds the position's columns and its span already widened (``claim_span``), so
+    explanations need no read of the positions they name.
+    """
+    value = value_text(
+        SimpleNamespace(
+            object_id=fact.object,
+            object=SimpleNamespace(name=object_name),
+            choice=fact.choice,
+            number=fact.number,
+            number_high=fact.number_high,
+            comparator=fact.comparator,
+            boolean=fact.boolean,
+        )
+    )
+    if not fact.affirmed:
+        value = f"not {value}"
+    predicate = predicate_words(fact.predicate.name)
+    return _sentence(subject_name, predicate, value, span_text(fact.start, fact.end))
+
+
+def _sentence(subject: str, predicate: str, value: str, span: str) -> str:
     return f"{subject} · {predicate}: {value} · {span}"
 
 

@@ -27,6 +27,7 @@ class PredicateFact:
     single_valued: bool = False
     tolerance: float = 0.0
     about_tolerance: float = 0.25
+    name: str = ""  # in words, for explanations; the rules never read it
 
 
 @dataclass(frozen=True, slots=True)

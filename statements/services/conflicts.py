@@ -215,7 +215,7 @@ def conflicts_check_draft(
             repeats[fact.id], dispute_of[fact.id] = repeated
     derived, names = derive_all(pairs, supporters, world)
     names.load(
-        positions={pk for pair in pairs for pk in (pair.a, pair.b) if pk > 0},
+        positions={pk: fact for pair in pairs for pk, fact in pair.positions().items() if pk > 0},
         supporters=[s for group in supporters.values() for s in group if s.record],
     )
     for fact, fields in zip(facts, cleaned, strict=True):

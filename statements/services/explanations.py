@@ -1,49 +1,29 @@
 """Explanations and machine-readable reasons, built from names in the record, never ids.
 
 ``Names`` reads, in a few queries per batch, what an explanation names: the positions in
-words, the speakers and sides by name and slug, evidence items by title and grade. A reason
-keeps slugs where the engine had entity ids, so it reads like the rest of the API.
+words (from the engine's facts and their entities' names), the speakers and sides by name and
+slug, evidence items by title and grade. A reason keeps slugs where the engine had entity ids,
+so it reads like the rest of the API.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from django.db.models.functions import Substr
 
-from contradict.engine.facts import EVIDENCE, Finding, Supporter
+from contradict.engine.facts import EVIDENCE, AssertionFact, Finding, Supporter
 from contradict.engine.scoring import AGAINST_EVIDENCE, SAME_SIDE, SAME_SPEAKER
-from statements.engine_io import id_chunk, id_in, rows_by_id
-from statements.models import Assertion, Entity, Evidence, Position, evidence_label
+from statements.engine_io import id_chunk, id_in
+from statements.models import Entity, Evidence, evidence_label
 from statements.rules import rules_by_code
 from statements.selectors.candidates import chunks
-from statements.text import position_text
+from statements.text import fact_text
 
 if TYPE_CHECKING:
     from statements.services.findings import PairFindings, _Derived
-
-# What ``position_text`` reads of a position: its columns and its entities' names. Read as
-# values, not model instances: building four instances a position was most of the reading.
-TEXT_FIELDS = (*Assertion.POSITION_FIELDS[3:], "object_id")  # after predicate, subject, object
-TEXT_COLUMNS = (*TEXT_FIELDS, "object__name", "subject__name", "predicate__name")
-
-
-def _claim_words(columns: Sequence) -> SimpleNamespace:
-    """Return a position read with ``TEXT_COLUMNS`` as the object ``position_text`` takes."""
-    claim = SimpleNamespace(**dict(zip(TEXT_FIELDS, columns, strict=False)))
-    object_name, subject_name, predicate_name = columns[len(TEXT_FIELDS) :]
-    claim.object = SimpleNamespace(name=object_name)
-    claim.subject = SimpleNamespace(name=subject_name)
-    claim.predicate = SimpleNamespace(name=predicate_name)
-    return claim
-
-
-def _text_query(ids: list[int]):
-    return id_in(Position.objects.order_by(), ids).values_list("id", *TEXT_COLUMNS)
-
 
 # How many supporters an explanation names on each side before "and N more".
 NAMED_SUPPORTERS = 3
@@ -73,17 +53,27 @@ class Names:
     def load(
         self,
         *,
-        positions: Iterable[int],
+        positions: Mapping[int, AssertionFact],
         supporters: Iterable[Supporter],
         pairs: Iterable[_Derived] = (),
     ) -> None:
-        """Read the position texts, supporters' names and evidence titles explanations need."""
+        """Read the names, speakers and evidence titles explanations need, in a query each.
+
+        ``positions`` are the facts of the positions named, by id: their texts are built
+        from them and their entities' names, without reading the positions again.
+        """
         supporters = list(supporters)
-        wanted = sorted(set(positions) - self.positions.keys())
-        for chunk in chunks(wanted, id_chunk()):
-            for pk, *columns in rows_by_id("position texts", _text_query, chunk):
-                self.positions[pk] = position_text(_claim_words(columns))
-        self.load_entities(s.speaker for s in supporters)
+        wanted = [fact for pk, fact in positions.items() if pk not in self.positions]
+        self.load_entities(
+            [
+                *(s.speaker for s in supporters),
+                *(fact.subject for fact in wanted),
+                *(fact.object for fact in wanted),
+            ]
+        )
+        for fact in wanted:
+            object_name = None if fact.object is None else self.name(fact.object)
+            self.positions[fact.id] = fact_text(fact, self.name(fact.subject), object_name)
         items = sorted({s.record for s in supporters if s.kind == EVIDENCE} - self.evidence.keys())
         for chunk in chunks(items, id_chunk()):
             # An untitled item is named by its description's start: read only that much.

@@ -66,12 +66,19 @@ class RecheckCounts:
 
 @dataclass
 class PairFindings:
-    """Every rule's finding on one pair of positions (``a`` has the smaller id)."""
+    """Every rule's finding on one pair of positions (``a`` has the smaller id).
+
+    ``facts`` are the two positions' facts, ``a``'s first: explanations name them in words.
+    """
 
     a: int
     b: int
     block_subject: int
+    facts: tuple[AssertionFact, AssertionFact]
     findings: list[Finding] = field(default_factory=list)
+
+    def positions(self) -> dict[int, AssertionFact]:
+        return {self.a: self.facts[0], self.b: self.facts[1]}
 
 
 def pairs_of(findings: Iterable[Finding], facts: Mapping[int, AssertionFact]) -> list[PairFindings]:
@@ -93,7 +100,7 @@ def pairs_of(findings: Iterable[Finding], facts: Mapping[int, AssertionFact]) ->
         for finding in found:
             if finding.rule in generic_codes:
                 owner = a if finding.reason.get("generic") == "a" else b
-        pairs.append(PairFindings(a, b, facts[owner].subject, found))
+        pairs.append(PairFindings(a, b, facts[owner].subject, (facts[a], facts[b]), found))
     return pairs
 
 
@@ -261,7 +268,7 @@ def conflicts_upsert(
         or derived[(pair.a, pair.b)].differs_from(existing[(pair.a, pair.b)])
     ]
     names.load(
-        positions={pk for pair in to_explain for pk in (pair.a, pair.b)},
+        positions={pk: fact for pair in to_explain for pk, fact in pair.positions().items()},
         supporters=[s for pair in to_explain for pk in (pair.a, pair.b) for s in supporters[pk]],
         pairs=[derived[(pair.a, pair.b)] for pair in to_explain],
     )
