@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from types import SimpleNamespace
 
 from contradict.engine.intervals import widen
@@ -27,7 +28,12 @@ def value_text(claim) -> str:
 
 def claim_span(claim) -> tuple[float | None, float | None]:
     """Return the time a claim is about as epoch seconds, widened to its precision."""
-    return widen(claim.valid_from, claim.valid_until, claim.time_precision)
+    return _widened(claim.valid_from, claim.valid_until, claim.time_precision)
+
+
+# Many claims share a time (one event's window): a rebuild of thousands of dispute titles
+# widened the same few spans again and again.
+_widened = lru_cache(maxsize=4096)(widen)
 
 
 def predicate_words(name: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime
+from functools import lru_cache
 
 
 def number_text(value: float) -> str:
@@ -47,6 +48,8 @@ def _point(epoch: float, unit: int) -> str:
     return f"{date} {moment:%H:%M}"
 
 
+# Titles and explanations name the same few spans over and over (a re-check builds thousands).
+@lru_cache(maxsize=4096)
 def span_text(start: float | None, end: float | None) -> str:
     """Return the half-open span ``[start, end)`` of epoch seconds in words, in UTC.
 
