@@ -102,6 +102,29 @@ def disputes_refresh(*, position_ids: Iterable[int]) -> None:
     _reconcile(groups, conflicts, scope=ids | in_groups, loose=ids - in_groups)
 
 
+def disputes_held(*, position_ids: Iterable[int]) -> set[int]:
+    """Return the ids of the disputes ``position_ids`` are members of."""
+    members = DisputeMember.objects.order_by()
+    found: set[int] = set()
+    for chunk in chunks(sorted(set(position_ids)), id_chunk()):
+        found.update(id_in(members, chunk, "position_id").values_list("dispute_id", flat=True))
+    return found
+
+
+def disputes_close_emptied(*, dispute_ids: Iterable[int]) -> None:
+    """Close those of ``dispute_ids`` left with no member: their last positions were deleted.
+
+    A position's deletion takes its member row with it, and no check of the positions left
+    reaches a dispute none of them is in. Closed as a re-check would: retracted if it has a
+    verdict, deleted otherwise.
+    """
+    ids = set(dispute_ids)
+    if not ids:
+        return
+    members = DisputeMember.objects.order_by().filter(dispute_id__in=sorted(ids))
+    _empty(ids - set(members.values_list("dispute_id", flat=True)), timezone.now())
+
+
 def disputes_rebuild(*, unless_unchanged_since: datetime | None = None) -> bool:
     """Recompute every dispute from the live conflicts (after a full re-check).
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from statements.languages import language_tag_clean
 from statements.models import Assertion, Evidence, Statement
 from statements.services.conflicts import conflicts_check_positions, neighbours_of
+from statements.services.disputes import disputes_close_emptied, disputes_held
 from statements.services.history_writes import create_with_history
 from statements.services.positions import positions_assign, positions_delete, positions_unheld
 from statements.services.validation import assertion_clean
@@ -108,7 +109,10 @@ def positions_settle(*, before: Iterable[int], after: Iterable[int]) -> None:
     before, after = set(before), set(after)
     pruned = set(positions_unheld(position_ids=before - after))
     neighbours = neighbours_of(pruned)
+    held = disputes_held(position_ids=pruned) if pruned else set()
     positions_delete(position_ids=pruned)
+    # A dispute whose every position went has no position left to be checked through.
+    disputes_close_emptied(dispute_ids=held)
     pending = _deferred.get()
     if pending is not None:
         pending.difference_update(pruned)

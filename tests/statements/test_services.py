@@ -17,18 +17,21 @@ from statements.models import (
 )
 from statements.services import (
     conflict_checks_deferred,
+    dispute_review,
     entity_save,
     predicate_upsert,
     source_upsert,
     statement_create,
+    statement_delete,
     statement_update,
 )
+from statements.services.accounts import curator_create
 
 STRIKE = dt.datetime(2022, 6, 27, 12, 50, tzinfo=dt.UTC)
 # Queries of a checked write of one assertion, as measured: SQLite writes history rows through
 # django-simple-history's own functions, in more statements than PostgreSQL's copies.
-QUERIES_TO_OPEN_A_DISPUTE = {"postgresql": 22, "sqlite": 25}
-QUERIES_TO_JOIN_A_DISPUTE = {"postgresql": 23, "sqlite": 26}
+QUERIES_TO_OPEN_A_DISPUTE = {"postgresql": 21, "sqlite": 24}
+QUERIES_TO_JOIN_A_DISPUTE = {"postgresql": 22, "sqlite": 25}
 
 
 @pytest.fixture
@@ -252,3 +255,49 @@ def test_a_checked_write_that_opens_then_joins_a_dispute_takes_a_bounded_number_
     with django_assert_max_num_queries(QUERIES_TO_JOIN_A_DISPUTE[connection.vendor]):
         count(70)
     assert (Conflict.objects.count(), Dispute.objects.count()) == (3, 1)
+
+
+def _both_sides(world) -> Statement:
+    """Create one statement that holds both sides of a question: nobody and fifty inside."""
+    headcount, _ = predicate_upsert(
+        slug="headcount", name="Headcount", value_type="number", single_valued=True
+    )
+    return statement_create(
+        speaker=world["spokesman"],
+        source=world["source"],
+        said_at=STRIKE,
+        quote="Nobody was inside; fifty people were inside.",
+        assertions=[
+            {"predicate": headcount, "subject": world["mall"], "value": 0},
+            {"predicate": headcount, "subject": world["mall"], "value": 50},
+        ],
+    )
+
+
+def test_deleting_the_one_record_that_held_every_position_of_a_dispute_closes_it(world):
+    both = _both_sides(world)
+    assert (Conflict.objects.count(), Dispute.objects.count()) == (1, 1)
+
+    statement_delete(statement=both)
+
+    # Its positions went with it, and so did the question they made: no dispute is left
+    # open with no position in it.
+    assert (Conflict.objects.count(), Dispute.objects.count()) == (0, 0)
+
+
+def test_a_reviewed_dispute_whose_positions_all_went_is_retracted_with_its_verdict(world):
+    both = _both_sides(world)
+    reviewer, _ = curator_create(username="reviewer", password="reviewer-password")
+    dispute_review(
+        dispute=Dispute.objects.get(), verdict="unresolved", note="Both said.", reviewer=reviewer
+    )
+
+    statement_delete(statement=both)
+
+    dispute = Dispute.objects.get()
+    assert (dispute.status, dispute.verdict, dispute.verdict_note) == (
+        "retracted",
+        "unresolved",
+        "Both said.",
+    )
+    assert not dispute.positions.exists()
