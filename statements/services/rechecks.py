@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -25,7 +26,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, connections, transaction
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, TextField, Value, When
 from django.utils import timezone
 
 from statements.models import Recheck, RecheckShard, RecheckStatus
@@ -117,9 +118,15 @@ def _run_in_threads(
 ) -> None:
     """Run the shards ``threads`` at a time; the first failure stops those not yet started."""
 
+    lock = threading.Lock()
+
+    def reported(count: int) -> None:
+        with lock:  # a progress bar counts from one thread at a time
+            progress(count)
+
     def run(shard_id: int) -> None:
         try:
-            _run_or_mark_failed(shard_id, progress)
+            _run_or_mark_failed(shard_id, reported if progress is not None else None)
         finally:
             connections.close_all()  # this thread's own connection, opened for the shard
 
@@ -278,7 +285,14 @@ def _recheck_totals(recheck_id: int) -> None:
 
 
 def recheck_mark_failed(*, shard_id: int, error: str) -> None:
-    """Record that a shard failed for good (its retries ran out)."""
+    """Record that a shard failed for good (its retries ran out).
+
+    The first failure's error is the one kept: a later one is counted, but is most often the
+    first one's consequence (a database that went away fails every shard still running).
+    """
+    first = Case(
+        When(error="", then=Value(error[:2000])), default=F("error"), output_field=TextField()
+    )
     Recheck.objects.filter(shards__pk=shard_id).update(
-        status=RecheckStatus.FAILED, error=error[:2000], failures=F("failures") + 1
+        status=RecheckStatus.FAILED, error=first, failures=F("failures") + 1
     )

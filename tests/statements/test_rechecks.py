@@ -365,3 +365,17 @@ def test_a_shard_failing_in_a_thread_fails_the_recheck(corpus, monkeypatch):
     assert recheck.status == RecheckStatus.FAILED
     assert "database went away" in recheck.error
     assert recheck.shards.filter(finished_at__isnull=False).count() <= 1
+
+
+def test_a_recheck_keeps_the_first_failures_error_and_counts_the_others(corpus):
+    from statements.services.rechecks import recheck_mark_failed
+
+    recheck = recheck_create(shards=2)
+    first, second = recheck.shards.order_by("index")
+    recheck_mark_failed(shard_id=first.pk, error="RuntimeError('database went away')")
+    recheck_mark_failed(shard_id=second.pk, error="InterfaceError('connection already closed')")
+
+    recheck.refresh_from_db()
+    assert recheck.status == RecheckStatus.FAILED
+    assert recheck.error == "RuntimeError('database went away')"
+    assert recheck.failures == 2
