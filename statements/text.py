@@ -26,14 +26,14 @@ def value_text(claim) -> str:
     return "yes" if claim.boolean else "no"
 
 
-def claim_span(claim) -> tuple[float | None, float | None]:
-    """Return the time a claim is about as epoch seconds, widened to its precision."""
-    return _widened(claim.valid_from, claim.valid_until, claim.time_precision)
-
-
 # Many claims share a time (one event's window): a rebuild of thousands of dispute titles
 # widened the same few spans again and again.
 _widened = lru_cache(maxsize=4096)(widen)
+
+
+def claim_span(claim) -> tuple[float | None, float | None]:
+    """Return the time a claim is about as epoch seconds, widened to its precision."""
+    return _widened(claim.valid_from, claim.valid_until, claim.time_precision)
 
 
 def predicate_words(name: str) -> str:

@@ -121,8 +121,11 @@ def disputes_close_emptied(*, dispute_ids: Iterable[int]) -> None:
     ids = set(dispute_ids)
     if not ids:
         return
-    members = DisputeMember.objects.order_by().filter(dispute_id__in=sorted(ids))
-    _empty(ids - set(members.values_list("dispute_id", flat=True)), timezone.now())
+    members = DisputeMember.objects.order_by()
+    still_held: set[int] = set()
+    for chunk in chunks(sorted(ids), id_chunk()):
+        still_held.update(id_in(members, chunk, "dispute_id").values_list("dispute_id", flat=True))
+    _empty(ids - still_held, timezone.now())
 
 
 def disputes_rebuild(*, unless_unchanged_since: datetime | None = None) -> bool:

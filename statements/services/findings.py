@@ -78,6 +78,7 @@ class PairFindings:
     findings: list[Finding] = field(default_factory=list)
 
     def positions(self) -> dict[int, AssertionFact]:
+        """Return each of the two positions' facts, by id."""
         return {self.a: self.facts[0], self.b: self.facts[1]}
 
 

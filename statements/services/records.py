@@ -109,7 +109,7 @@ def positions_settle(*, before: Iterable[int], after: Iterable[int]) -> None:
     before, after = set(before), set(after)
     pruned = set(positions_unheld(position_ids=before - after))
     neighbours = neighbours_of(pruned)
-    held = disputes_held(position_ids=pruned) if pruned else set()
+    held = disputes_held(position_ids=pruned)
     positions_delete(position_ids=pruned)
     # A dispute whose every position went has no position left to be checked through.
     disputes_close_emptied(dispute_ids=held)
