@@ -18,8 +18,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from functools import partial
 from typing import NamedTuple
 
+from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -45,6 +47,7 @@ from statements.rules import active_rules
 from statements.selectors.candidates import chunks
 from statements.selectors.groups import live_conflicts_reached
 from statements.services.history_writes import create_with_history, update_with_history
+from statements.services.threads import run_in_threads
 from statements.text import claim_span, position_text, predicate_words
 from statements.webhooks.events import (
     dispute_item,
@@ -128,13 +131,19 @@ def disputes_close_emptied(*, dispute_ids: Iterable[int]) -> None:
     _empty(ids - still_held, timezone.now())
 
 
-def disputes_rebuild(*, unless_unchanged_since: datetime | None = None) -> bool:
+def disputes_rebuild(*, unless_unchanged_since: datetime | None = None, threads: int = 1) -> bool:
     """Recompute every dispute from the live conflicts (after a full re-check).
 
     With ``unless_unchanged_since`` (when the re-check began), nothing is written if no
     conflict was written since and every group of positions already sits in a dispute of its
     own: what a dispute shows depends only on its positions and conflicts, and each write of
     a position brought its disputes up to date itself. Return whether it rebuilt.
+
+    With ``threads`` above 1 the groups' disputes are written that many parts at once, each
+    part in a transaction of its own on a connection of its own (``run_in_threads``): only
+    when the conflicts are committed and nothing this rebuild needs is pending in the
+    caller's transaction. Which dispute each group keeps is chosen first, for all groups at
+    once, so the parts never share a dispute or a position.
     """
     conflicts = {(row[0], row[1]): row for row in _live().values_list(*CONFLICT_COLUMNS).iterator()}
     groups = components(conflicts)
@@ -150,7 +159,15 @@ def disputes_rebuild(*, unless_unchanged_since: datetime | None = None) -> bool:
     scope = in_groups | loose
     # ``held`` already names every position's dispute: reading them again is a pass for nothing.
     holder = {pk: held.get(pk) for pk in scope}
-    _reconcile(groups, conflicts, scope=scope, loose=loose, everything=True, holder=holder)
+    _reconcile(
+        groups,
+        conflicts,
+        scope=scope,
+        loose=loose,
+        everything=True,
+        holder=holder,
+        threads=threads,
+    )
     return True
 
 
@@ -231,6 +248,7 @@ def _reconcile(
     loose: set[int],
     everything: bool = False,
     holder: Mapping[int, int | None] | None = None,
+    threads: int = 1,
 ) -> None:
     rows = None
     if holder is None:
@@ -261,17 +279,35 @@ def _reconcile(
             by_group[group_of[a]].append(row)
     now = timezone.now()
     rule_order = tuple(rule.code for rule in active_rules())
-    for start in range(0, len(assignment), RECONCILE_BATCH):
-        batch = range(start, min(start + RECONCILE_BATCH, len(assignment)))
-        taken |= _write_groups(
-            [(assignment[index][0], assignment[index][1], by_group[index]) for index in batch],
-            holder,
-            rule_order,
-            now,
-            rows=rows,
-            disputes=disputes,
-        )
+    # Groups dealt to the parts in turn, so each part gets large and small groups alike; no
+    # more parts than batches (a small rebuild is not worth a connection more).
+    parts = max(1, min(threads, -(-len(assignment) // RECONCILE_BATCH)))
+    created: list[set[int]] = [set() for _ in range(parts)]
 
+    def write(part: int) -> None:
+        indexes = range(part, len(assignment), parts)
+        for start in range(0, len(indexes), RECONCILE_BATCH):
+            batch = [
+                (assignment[index][0], assignment[index][1], by_group[index])
+                for index in indexes[start : start + RECONCILE_BATCH]
+            ]
+            created[part] |= _write_groups(
+                batch, holder, rule_order, now, rows=rows, disputes=disputes
+            )
+
+    def write_committed(part: int) -> None:
+        with transaction.atomic():  # on the part's own connection
+            write(part)
+
+    if parts > 1:
+        work = [partial(write_committed, part) for part in range(parts)]
+        run_in_threads(work, threads=parts, name="disputes")
+    else:
+        write(0)
+    for ids in created:
+        taken |= ids
+
+    # After the parts: emptying a dispute deletes its member rows, which a part may move.
     emptied = existing - taken
     if everything:
         # Subtracted here: ``exclude(id__in=taken)`` handles each of thousands of ids.

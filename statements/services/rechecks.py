@@ -4,7 +4,9 @@ A re-check is a ``Recheck`` row with one ``RecheckShard`` row per shard (subject
 ``conflicts_recheck_shards``). Each shard runs ``conflicts_recheck(shard=...)`` in its own
 transaction and then marks itself done, so a shard that runs twice (a killed worker's message
 delivered again) changes nothing the second time, and the conflict set is the same whichever
-way the shards ran. The shard that finishes last rebuilds the disputes from the conflicts.
+way the shards ran. The shard that finishes last then rebuilds the disputes from the
+conflicts, once it has committed (``recheck_finish``), so the rebuild too can run in parts on
+connections of their own; the re-check is done when the disputes are.
 
 On Celery the rows are an outbox: they commit with the request that asked for the re-check,
 the shards' tasks are sent only after that commit (``recheck_dispatch``), and a shard that did
@@ -21,17 +23,18 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
-from django.db import connection, connections, transaction
-from django.db.models import Case, Count, F, Q, QuerySet, Sum, TextField, Value, When
+from django.db import transaction
+from django.db.models import Case, Count, F, Max, Q, QuerySet, Sum, TextField, Value, When
 from django.utils import timezone
 
 from statements.models import Recheck, RecheckShard, RecheckStatus
 from statements.services.disputes import disputes_rebuild
 from statements.services.recheck_scan import Shard, conflicts_recheck, conflicts_recheck_shards
+from statements.services.threads import run_in_threads, threads_usable
 
 COUNT_FIELDS = ("found", "new", "retracted", "unchanged", "restored")
 
@@ -96,9 +99,17 @@ def recheck_run_inline(
     other connections could not see) they run one after the other, in order.
     """
     shard_ids = list(recheck.shards.order_by("index").values_list("id", flat=True))
-    threads = min(settings.CONTRADICT_RECHECK_THREADS, len(shard_ids))
-    if threads > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
-        _run_in_threads(shard_ids, threads, progress)
+    threads = threads_usable(min(settings.CONTRADICT_RECHECK_THREADS, len(shard_ids)))
+    if threads > 1:
+        lock = threading.Lock()
+
+        def reported(count: int) -> None:
+            with lock:  # a progress bar counts from one thread at a time
+                progress(count)
+
+        each = reported if progress is not None else None
+        parts = [partial(_run_or_mark_failed, shard_id, each) for shard_id in shard_ids]
+        run_in_threads(parts, threads=threads, name="recheck")
         return recheck
     for shard_id in shard_ids:
         _run_or_mark_failed(shard_id, progress)
@@ -111,34 +122,6 @@ def _run_or_mark_failed(shard_id: int, progress: Callable[[int], None] | None) -
     except Exception as error:
         recheck_mark_failed(shard_id=shard_id, error=repr(error))
         raise
-
-
-def _run_in_threads(
-    shard_ids: list[int], threads: int, progress: Callable[[int], None] | None
-) -> None:
-    """Run the shards ``threads`` at a time; the first failure stops those not yet started."""
-
-    lock = threading.Lock()
-
-    def reported(count: int) -> None:
-        with lock:  # a progress bar counts from one thread at a time
-            progress(count)
-
-    def run(shard_id: int) -> None:
-        try:
-            _run_or_mark_failed(shard_id, reported if progress is not None else None)
-        finally:
-            connections.close_all()  # this thread's own connection, opened for the shard
-
-    pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="recheck")
-    try:
-        futures = [pool.submit(run, shard_id) for shard_id in shard_ids]
-        for future in as_completed(futures):
-            if future.exception() is not None:
-                raise future.exception()
-    finally:
-        # On a failure or Ctrl-C the shards not yet started are dropped; running ones end.
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def recheck_dispatch_on_commit(*, recheck: Recheck) -> None:
@@ -194,6 +177,8 @@ def rechecks_sweep(
     A shard not sent within ``unsent_after`` of its re-check's creation (the broker was down
     when it was asked for), or sent more than ``resend_after`` ago and still unfinished (the
     broker lost it), is sent again. A shard delivered twice runs once (``recheck_shard_run``).
+    So is one shard of a re-check all of whose shards finished more than ``resend_after`` ago
+    but which is still running: a worker died while it rebuilt the disputes.
     """
     now = timezone.now()
     if unsent_after is None:
@@ -218,6 +203,36 @@ def rechecks_sweep(
     sent = 0
     for recheck_id, shard_ids in by_recheck.items():
         sent += recheck_dispatch(recheck_id=recheck_id, shard_ids=shard_ids)
+    return sent + _resend_unfinished(now - resend_after)
+
+
+def _resend_unfinished(before) -> int:
+    """Send again one shard of each re-check whose shards all finished before ``before`` but
+    which was never marked done (its finishing was cut short); return how many were sent.
+
+    A finished shard delivered again only finishes its re-check (``recheck_shard_run``).
+    """
+    from statements.tasks import recheck_shard
+
+    stalled = (
+        Recheck.objects.filter(
+            backend=Recheck.Backend.CELERY,
+            status=RecheckStatus.RUNNING,
+            finished_at__isnull=True,
+            shards_done=F("shards_total"),
+        )
+        .annotate(last_done=Max("shards__finished_at"), last_shard=Max("shards__id"))
+        .filter(last_done__lte=before)
+        .order_by("id")
+    )
+    sent = 0
+    for recheck_id, shard_id in stalled.values_list("id", "last_shard"):
+        try:
+            recheck_shard.apply_async((shard_id,), retry_policy=PUBLISH_RETRY)
+        except Exception:
+            logger.warning("re-check %s: not finished, not sent", recheck_id, exc_info=True)
+            break  # the broker is down: the next sweep tries again
+        sent += 1
     return sent
 
 
@@ -228,22 +243,26 @@ def recheck_shard_run(
 
     The shard's conflicts and its "done" mark commit together, under a lock on the shard row:
     a worker killed half-way leaves nothing behind, a second delivery waits for the first and
-    then finds the shard done, and the totals count each shard once.
+    then finds the shard done, and the totals count each shard once. The shard that makes the
+    count whole then finishes the re-check (``recheck_finish``), after its commit; so does a
+    second delivery of any shard, which finishes a re-check whose finishing was cut short.
     """
     Recheck.objects.filter(shards__pk=shard_id, started_at__isnull=True).update(
         started_at=timezone.now(), status=RecheckStatus.RUNNING
     )
     with transaction.atomic():
         shard = shard_for_update(shard_id).first()
-        if shard is None or shard.finished_at is not None:
-            return shard  # gone, or done before a redelivery: nothing to do again
-        counts = conflicts_recheck(shard=Shard(**shard.spec), progress=progress)
-        _pause_for_fault_injection()
-        for name in COUNT_FIELDS:
-            setattr(shard, name, getattr(counts, name))
-        shard.finished_at = timezone.now()
-        shard.save(update_fields=[*COUNT_FIELDS, "finished_at"])
-        _recheck_totals(shard.recheck_id)  # last: its lock on the Recheck row lasts to commit
+        if shard is None:
+            return shard  # gone with its re-check: nothing to do
+        if shard.finished_at is None:
+            counts = conflicts_recheck(shard=Shard(**shard.spec), progress=progress)
+            _pause_for_fault_injection()
+            for name in COUNT_FIELDS:
+                setattr(shard, name, getattr(counts, name))
+            shard.finished_at = timezone.now()
+            shard.save(update_fields=[*COUNT_FIELDS, "finished_at"])
+            _recheck_totals(shard.recheck_id)  # last: its lock on the Recheck row lasts to commit
+    recheck_finish(recheck_id=shard.recheck_id)
     return shard
 
 
@@ -277,11 +296,31 @@ def _recheck_totals(recheck_id: int) -> None:
     recheck.shards_done = totals["shards_done"]
     for name in COUNT_FIELDS:
         setattr(recheck, name, totals[name] or 0)
-    if recheck.shards_done == recheck.shards_total:
-        disputes_rebuild(unless_unchanged_since=recheck.created_at)
+    recheck.save(update_fields=["shards_done", *COUNT_FIELDS])
+
+
+def recheck_finish(*, recheck_id: int) -> bool:
+    """Rebuild the disputes once every shard of a re-check is done, and mark it done; once.
+
+    Called after the last shard's commit, so the rebuild's parts can run on connections of
+    their own (``CONTRADICT_RECHECK_THREADS`` at a time on PostgreSQL): they see every
+    shard's conflicts. The Recheck row stays locked until the re-check is marked done, so a
+    second finisher (a shard delivered again) waits and then finds it finished. A finishing
+    cut short (a worker killed) leaves the re-check running, its disputes as they were or
+    partly rebuilt, and the next finisher rebuilds them whole. Return whether it finished now.
+    """
+    threads = threads_usable(settings.CONTRADICT_RECHECK_THREADS)
+    with transaction.atomic():
+        recheck = Recheck.objects.select_for_update().filter(pk=recheck_id).first()
+        if recheck is None or recheck.finished_at is not None:
+            return False
+        if recheck.shards_done < recheck.shards_total:
+            return False
+        disputes_rebuild(unless_unchanged_since=recheck.created_at, threads=threads)
         recheck.status = RecheckStatus.DONE
         recheck.finished_at = timezone.now()
-    recheck.save()
+        recheck.save(update_fields=["status", "finished_at"])
+    return True
 
 
 def recheck_mark_failed(*, shard_id: int, error: str) -> None:

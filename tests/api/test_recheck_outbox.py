@@ -116,3 +116,33 @@ def test_with_the_broker_up_shards_are_sent_once_the_request_commits(
     assert response.status_code == 202
     assert broker.queued() == 2
     assert RecheckShard.objects.filter(sent_at__isnull=False).count() == 2
+
+
+def test_a_recheck_whose_finishing_was_cut_short_gets_one_shard_sent_again(seeded, broker):
+    broker.use(BROKER_UP)
+    long_ago = timezone.now() - timedelta(hours=1)
+
+    def finished_shards(at):
+        recheck = Recheck.objects.create(
+            backend=Recheck.Backend.CELERY,
+            status=RecheckStatus.RUNNING,
+            shards_total=2,
+            shards_done=2,
+        )
+        RecheckShard.objects.bulk_create(
+            RecheckShard(recheck=recheck, index=index, spec={}, sent_at=at, finished_at=at)
+            for index in range(2)
+        )
+        return recheck
+
+    stalled = finished_shards(long_ago)
+    finished_shards(timezone.now())  # its last shard may still be rebuilding the disputes
+
+    call_command("rechecks_sweep")
+    assert broker.queued() == 1, "one shard of the stalled re-check, which will finish it"
+
+    Recheck.objects.filter(pk=stalled.pk).update(
+        status=RecheckStatus.DONE, finished_at=timezone.now()
+    )
+    call_command("rechecks_sweep")
+    assert broker.queued() == 1, "a finished re-check is not sent again"

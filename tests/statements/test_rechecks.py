@@ -379,3 +379,87 @@ def test_a_recheck_keeps_the_first_failures_error_and_counts_the_others(corpus):
     assert recheck.status == RecheckStatus.FAILED
     assert recheck.error == "RuntimeError('database went away')"
     assert recheck.failures == 2
+
+
+def _dispute_set():
+    """Return every dispute by content: title, status, verdict, score and its positions' keys."""
+    return {
+        (
+            dispute.title,
+            dispute.status,
+            dispute.verdict,
+            dispute.score,
+            tuple(sorted(p.key for p in dispute.positions.all())),
+        )
+        for dispute in Dispute.objects.all()
+    }
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_the_dispute_rebuild_in_two_parts_gives_the_disputes_one_part_gives(corpus, monkeypatch):
+    from statements.services import disputes as disputes_module
+    from statements.services.disputes import disputes_rebuild
+
+    recheck_start(shards=1)
+    reviewed = Dispute.objects.order_by("id").first()
+    reviewed.verdict, reviewed.status = "unresolved", DisputeStatus.REVIEWED
+    reviewed.reviewed_positions = sorted(p.key for p in reviewed.positions.all())
+    reviewed.save()
+    Dispute.objects.exclude(pk=reviewed.pk).delete()  # the others come back new
+    disputes_rebuild()
+    serial = _dispute_set()
+    Dispute.objects.exclude(pk=reviewed.pk).delete()
+
+    # Two groups a batch, so this small corpus makes many batches for the two parts.
+    monkeypatch.setattr(disputes_module, "RECONCILE_BATCH", 2)
+    real_write = disputes_module._write_groups
+    writers = set()
+
+    def noting_the_thread(*args, **kwargs):
+        writers.add(threading.current_thread().name)
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(disputes_module, "_write_groups", noting_the_thread)
+    assert disputes_rebuild(threads=2)
+
+    assert len(writers) == 2 and all(name.startswith("disputes") for name in writers)
+    assert _dispute_set() == serial
+    reviewed.refresh_from_db()
+    assert (reviewed.verdict, reviewed.status) == ("unresolved", DisputeStatus.REVIEWED)
+
+
+def test_a_recheck_whose_finishing_was_cut_short_is_finished_by_a_shard_delivered_again(
+    corpus, monkeypatch
+):
+    recheck_start(shards=1)
+    expected = conflict_set()
+    Dispute.objects.all().delete()
+    recheck = recheck_create(shards=2)
+    first, second = recheck.shards.order_by("index")
+    real_rebuild = rechecks.disputes_rebuild
+
+    def killed(**_):
+        raise OperationalError("worker lost")
+
+    monkeypatch.setattr(rechecks, "disputes_rebuild", killed)
+    recheck_shard_run(shard_id=first.pk)
+    with pytest.raises(OperationalError):
+        recheck_shard_run(shard_id=second.pk)
+
+    recheck.refresh_from_db()
+    assert (recheck.status, recheck.shards_done, recheck.finished_at) == (
+        RecheckStatus.RUNNING,
+        2,
+        None,
+    )
+    assert not Dispute.objects.exists(), "the cut-short rebuild left nothing behind"
+
+    monkeypatch.setattr(rechecks, "disputes_rebuild", real_rebuild)
+    recheck_shard_run(shard_id=second.pk)  # the message delivered again
+
+    recheck.refresh_from_db()
+    assert recheck.status == RecheckStatus.DONE and recheck.finished_at is not None
+    assert conflict_set() == expected
+    assert recheck_shard_run(shard_id=first.pk).finished_at is not None  # and nothing more
+    assert conflict_set() == expected
