@@ -20,6 +20,12 @@ unrelated writes wait for each other. Writes on unrelated blocks do not wait at 
 this is chosen over re-checking touched blocks after commit (a second pass and a window in which
 the conflict is missing) or SERIALIZABLE (retries on every overlap of any read).
 
+A write that deletes positions (their last supporter went) locks their blocks too, before it
+reads what clashes with them: a concurrent writer of a clashing claim then reads its candidates
+after the deletion committed and no longer finds them, where it would otherwise write a
+conflict (or join a dispute) with a position that is going, and fail its commit on the foreign
+key.
+
 SQLite needs none of this: it has one writer at a time, and a write holds the database's write
 lock from its first insert until commit, so a second writer's candidate read comes after the
 first one committed.
@@ -33,6 +39,8 @@ from collections.abc import Iterable
 from django.db import connection
 
 from contradict.engine.facts import AssertionFact
+from statements.engine_io import DbWorld, predicate_facts
+from statements.selectors.candidates import mentioned, position_facts
 
 
 def block_key(*parts: object) -> int:
@@ -62,3 +70,14 @@ def blocks_lock(facts: Iterable[AssertionFact], world) -> list[int]:
                 "SELECT pg_advisory_xact_lock(key) FROM unnest(%s::bigint[]) AS key", [keys]
             )
     return keys
+
+
+def positions_blocks_lock(*, position_ids: Iterable[int]) -> None:
+    """Lock the blocks of the stored positions ``position_ids`` (PostgreSQL), as ``blocks_lock``."""
+    ids = sorted(set(position_ids))
+    if not ids or connection.vendor != "postgresql":
+        return
+    facts = position_facts(ids, predicate_facts())
+    world = DbWorld()
+    world.load(mentioned(facts))
+    blocks_lock(facts, world)

@@ -107,10 +107,15 @@ def disputes_refresh(*, position_ids: Iterable[int]) -> None:
 
 def disputes_held(*, position_ids: Iterable[int]) -> set[int]:
     """Return the ids of the disputes ``position_ids`` are members of."""
+    return _member_disputes("position_id", position_ids)
+
+
+def _member_disputes(column: str, ids: Iterable[int]) -> set[int]:
+    """Return the disputes of the member rows whose ``column`` is one of ``ids``."""
     members = DisputeMember.objects.order_by()
     found: set[int] = set()
-    for chunk in chunks(sorted(set(position_ids)), id_chunk()):
-        found.update(id_in(members, chunk, "position_id").values_list("dispute_id", flat=True))
+    for chunk in chunks(sorted(set(ids)), id_chunk()):
+        found.update(id_in(members, chunk, column).values_list("dispute_id", flat=True))
     return found
 
 
@@ -122,13 +127,8 @@ def disputes_close_emptied(*, dispute_ids: Iterable[int]) -> None:
     verdict, deleted otherwise.
     """
     ids = set(dispute_ids)
-    if not ids:
-        return
-    members = DisputeMember.objects.order_by()
-    still_held: set[int] = set()
-    for chunk in chunks(sorted(ids), id_chunk()):
-        still_held.update(id_in(members, chunk, "dispute_id").values_list("dispute_id", flat=True))
-    _empty(ids - still_held, timezone.now())
+    if ids:
+        _empty(ids - _member_disputes("dispute_id", ids), timezone.now())
 
 
 def disputes_rebuild(*, unless_unchanged_since: datetime | None = None, threads: int = 1) -> bool:

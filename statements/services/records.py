@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from statements.languages import language_tag_clean
 from statements.models import Assertion, Evidence, Statement
+from statements.services.block_locks import positions_blocks_lock
 from statements.services.conflicts import conflicts_check_positions, neighbours_of
 from statements.services.disputes import disputes_close_emptied, disputes_held
 from statements.services.history_writes import create_with_history
@@ -108,6 +109,9 @@ def positions_settle(*, before: Iterable[int], after: Iterable[int]) -> None:
     """
     before, after = set(before), set(after)
     pruned = set(positions_unheld(position_ids=before - after))
+    # Before their neighbours are read: a concurrent writer of a claim that clashes with them
+    # waits until this commits, then finds them gone (see block_locks).
+    positions_blocks_lock(position_ids=pruned)
     neighbours = neighbours_of(pruned)
     held = disputes_held(position_ids=pruned)
     positions_delete(position_ids=pruned)

@@ -7,12 +7,20 @@ other side committed, and their conflict was missing until a full re-check.
 
 import datetime as dt
 import threading
+import time
 
 import pytest
 from django.db import connection, connections
 
-from statements.models import Conflict, ConflictStatus, Entity
-from statements.services import entity_save, predicate_upsert, source_upsert, statement_create
+from statements.models import Conflict, ConflictStatus, Dispute, Entity, Statement
+from statements.services import (
+    entity_save,
+    predicate_upsert,
+    records,
+    source_upsert,
+    statement_create,
+    statement_delete,
+)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -113,3 +121,82 @@ def test_a_generic_claim_and_its_instance_written_together_clash():
     )
 
     assert Conflict.objects.filter(status=ConflictStatus.OPEN).count() == PAIRS
+
+
+def _waiting_on_a_lock(seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.02)
+    return False
+
+
+def test_a_clashing_write_while_the_claim_it_clashes_with_is_deleted_waits_and_succeeds(
+    monkeypatch,
+):
+    headcount, _ = predicate_upsert(
+        slug="headcount", name="Headcount", value_type="number", single_valued=True
+    )
+    source, _ = source_upsert(slug="paper", title="Paper")
+    mall = entity("mall", "facility")
+    nobody = statement_create(
+        speaker=entity("ministry", "organisation"),
+        source=source,
+        said_at=SAID,
+        quote="Nobody was inside.",
+        assertions=[{"predicate": headcount, "subject": mall, "value": 0}],
+    )
+    witness = entity("witness", "person")
+    deleted, release = threading.Event(), threading.Event()
+    real_delete = records.positions_delete
+
+    def delete_then_hold(**kwargs):
+        real_delete(**kwargs)
+        if threading.current_thread().name == "deleter":
+            deleted.set()  # the position is gone in this transaction, not yet committed
+            release.wait(10)
+
+    monkeypatch.setattr(records, "positions_delete", delete_then_hold)
+    errors = []
+
+    def in_thread(write, name=None):
+        def run():
+            try:
+                write()
+            except Exception as error:
+                errors.append(error)
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=run, name=name, daemon=True)
+        thread.start()
+        return thread
+
+    deleter = in_thread(lambda: statement_delete(statement=nobody), name="deleter")
+    assert deleted.wait(10)
+    writer = in_thread(
+        lambda: statement_create(
+            speaker=witness,
+            source=source,
+            said_at=SAID,
+            quote="Fifty people were inside.",
+            assertions=[{"predicate": headcount, "subject": mall, "value": 50}],
+        )
+    )
+    try:
+        assert _waiting_on_a_lock(), "the writer should wait for the deletion to commit"
+    finally:
+        release.set()
+        deleter.join(10)
+        writer.join(10)
+
+    assert not errors, errors
+    assert Statement.objects.filter(quote="Fifty people were inside.").exists()
+    assert not Conflict.objects.exists()  # what it clashed with was gone when it read
+    assert not Dispute.objects.exists()

@@ -4,8 +4,9 @@ the admin, the API and the exports, which name them from the stored rows."""
 from datetime import UTC, datetime
 
 from statements.engine_io import predicate_facts
-from statements.models import Conflict, ConflictStatus, Entity, Position, Predicate
+from statements.models import Conflict, ConflictStatus, Dispute, Entity, Position, Predicate
 from statements.selectors.candidates import position_facts
+from statements.services.recheck_scan import conflicts_recheck
 from statements.text import fact_text, position_text
 from tests.conftest import seed_once
 
@@ -28,6 +29,19 @@ def test_every_seed_position_reads_the_same_from_its_fact(seeded):
 
 
 def test_a_conflicts_explanation_quotes_both_positions_as_the_api_shows_them(seeded):
+    _assert_explanations_quote_both_positions()
+
+
+def test_explanations_a_full_recheck_writes_quote_both_positions_too(seeded):
+    # From empty, so the re-check's scan (not the checked writes) builds every fact it words.
+    Conflict.objects.all().delete()
+    Dispute.objects.all().delete()
+    counts = conflicts_recheck()
+    assert counts.new >= 10
+    _assert_explanations_quote_both_positions()
+
+
+def _assert_explanations_quote_both_positions():
     live = Conflict.objects.filter(status=ConflictStatus.OPEN).select_related(
         "position_a__subject",
         "position_a__object",
