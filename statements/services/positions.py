@@ -14,7 +14,9 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from statements.engine_io import id_in, rows_by_id
 from statements.models import Assertion, Position
@@ -52,8 +54,9 @@ def position_key(columns: Mapping[str, Any]) -> str:
 def positions_assign(*, assertions: Iterable[Assertion]) -> None:
     """Give each of ``assertions`` (unsaved or changed) the position of its claim.
 
-    Positions are found by key and created when missing, in two queries for the lot; a
-    concurrent writer creating the same position is absorbed by the key's unique constraint.
+    Positions are found by key and created when missing: in one statement for the lot on
+    PostgreSQL, two elsewhere; a concurrent writer creating the same position is absorbed by
+    the key's unique constraint.
     """
     assertions = list(assertions)
     if not assertions:
@@ -65,8 +68,11 @@ def positions_assign(*, assertions: Iterable[Assertion]) -> None:
         key = position_key(columns)
         keys.append(key)
         wanted.setdefault(key, columns)
-    found = dict(rows_by_id("position keys", _key_query, wanted))
-    missing = [Position(key=key, **columns) for key, columns in wanted.items() if key not in found]
+    found = _insert_or_find(wanted) if connection.vendor == "postgresql" else {}
+    unknown = [key for key in wanted if key not in found]
+    if unknown:
+        found.update(rows_by_id("position keys", _key_query, unknown))
+    missing = [Position(key=key, **wanted[key]) for key in unknown if key not in found]
     if missing:
         # A position a concurrent writer created meanwhile is "updated" to itself, so the
         # insert returns every id, new or not, and no second read is needed.
@@ -76,6 +82,35 @@ def positions_assign(*, assertions: Iterable[Assertion]) -> None:
         found.update((position.key, position.pk) for position in missing)
     for assertion, key in zip(assertions, keys, strict=True):
         assertion.position_id = found[key]
+
+
+def _insert_or_find(wanted: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
+    """Create the positions of ``wanted`` not yet stored and return every id, in one statement.
+
+    PostgreSQL only. The insert skips the keys already stored and the select finds those: both
+    see the record as the statement began, so a key a concurrent writer committed meanwhile
+    is in neither, and the caller reads it again. Keys go in sorted order, so two writers
+    creating the same positions wait for each other instead of deadlocking.
+    """
+    quote = connection.ops.quote_name
+    fields = [Position._meta.get_field(name) for name in ("key", *_COLUMNS, "created_at")]
+    now = timezone.now()
+    rows, params = [], []
+    for key in sorted(wanted):
+        values = {"key": key, **wanted[key], "created_at": now}
+        rows.append("(" + ", ".join(["%s"] * len(fields)) + ")")
+        params.extend(field.get_db_prep_save(values[field.attname], connection) for field in fields)
+    table = quote(Position._meta.db_table)
+    columns = ", ".join(quote(field.column) for field in fields)
+    sql = (
+        f"WITH created AS (INSERT INTO {table} ({columns}) VALUES {', '.join(rows)} "
+        f"ON CONFLICT ({quote('key')}) DO NOTHING RETURNING {quote('key')}, {quote('id')}) "
+        f"SELECT {quote('key')}, {quote('id')} FROM created UNION ALL "
+        f"SELECT {quote('key')}, {quote('id')} FROM {table} WHERE {quote('key')} = ANY(%s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, sorted(wanted)])
+        return dict(cursor.fetchall())
 
 
 def _key_query(keys: list[str]):

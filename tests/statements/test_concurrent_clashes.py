@@ -12,7 +12,15 @@ import time
 import pytest
 from django.db import connection, connections
 
-from statements.models import Conflict, ConflictStatus, Dispute, Entity, Statement
+from statements.models import (
+    Assertion,
+    Conflict,
+    ConflictStatus,
+    Dispute,
+    Entity,
+    Position,
+    Statement,
+)
 from statements.services import (
     entity_save,
     predicate_upsert,
@@ -200,3 +208,30 @@ def test_a_clashing_write_while_the_claim_it_clashes_with_is_deleted_waits_and_s
     assert Statement.objects.filter(quote="Fifty people were inside.").exists()
     assert not Conflict.objects.exists()  # what it clashed with was gone when it read
     assert not Dispute.objects.exists()
+
+
+def test_writers_making_the_same_new_claim_at_once_share_one_position():
+    headcount, _ = predicate_upsert(
+        slug="headcount", name="Headcount", value_type="number", single_valued=True
+    )
+    source, _ = source_upsert(slug="paper", title="Paper")
+    mall = entity("mall", "facility")
+    speakers = [entity(f"paper-{n}", "organisation") for n in range(PAIRS)]
+
+    def writer(speaker):
+        return lambda: statement_create(
+            speaker=speaker,
+            source=source,
+            said_at=SAID,
+            quote="Fifty people were inside; the roof fell.",
+            assertions=[
+                {"predicate": headcount, "subject": mall, "value": 50},
+                {"predicate": headcount, "subject": mall, "value": 50, "polarity": "denied"},
+            ],
+        )
+
+    race([writer(speaker) for speaker in speakers])
+
+    assert Position.objects.count() == 2
+    assert Assertion.objects.values("position").distinct().count() == 2
+    assert Conflict.objects.filter(status=ConflictStatus.OPEN).count() == 1

@@ -30,8 +30,8 @@ from statements.services.accounts import curator_create
 STRIKE = dt.datetime(2022, 6, 27, 12, 50, tzinfo=dt.UTC)
 # Queries of a checked write of one assertion, as measured: SQLite writes history rows through
 # django-simple-history's own functions, in more statements than PostgreSQL's copies.
-QUERIES_TO_OPEN_A_DISPUTE = {"postgresql": 21, "sqlite": 24}
-QUERIES_TO_JOIN_A_DISPUTE = {"postgresql": 22, "sqlite": 25}
+QUERIES_TO_OPEN_A_DISPUTE = {"postgresql": 20, "sqlite": 24}
+QUERIES_TO_JOIN_A_DISPUTE = {"postgresql": 21, "sqlite": 25}
 
 
 @pytest.fixture
