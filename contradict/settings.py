@@ -372,7 +372,9 @@ CONTRADICT_RECHECK_SHARDS = int(os.environ.get("CONTRADICT_RECHECK_SHARDS", "16"
 # An in-process re-check (no broker) has fewer shards: each costs a screening pass and a few
 # reads of its own, and 16 took a quarter longer than 4 on the 1M benchmark. On PostgreSQL it
 # runs CONTRADICT_RECHECK_THREADS of them at once, each on a connection of its own (SQLite one
-# at a time): while one waits on the database another computes.
+# at a time): while one waits on the database another computes. The shard that finishes a
+# re-check (in-process or on a Celery worker) rebuilds the disputes in as many parts at once,
+# each on a connection of its own, so size the database's connections for it.
 CONTRADICT_RECHECK_SHARDS_INLINE = int(os.environ.get("CONTRADICT_RECHECK_SHARDS_INLINE", "4"))
 CONTRADICT_RECHECK_THREADS = int(os.environ.get("CONTRADICT_RECHECK_THREADS", "2"))
 

@@ -20,11 +20,14 @@ unrelated writes wait for each other. Writes on unrelated blocks do not wait at 
 this is chosen over re-checking touched blocks after commit (a second pass and a window in which
 the conflict is missing) or SERIALIZABLE (retries on every overlap of any read).
 
-A write that deletes positions (their last supporter went) locks their blocks too, before it
-reads what clashes with them: a concurrent writer of a clashing claim then reads its candidates
-after the deletion committed and no longer finds them, where it would otherwise write a
-conflict (or join a dispute) with a position that is going, and fail its commit on the foreign
-key.
+A write that deletes positions (their last supporter went) locks their blocks, with those of
+every position it then checks, in one sorted set, before it reads what clashes with them: a
+concurrent writer of a clashing claim then reads its candidates after the deletion committed
+and no longer finds them, where it would otherwise write a conflict (or join a dispute) with
+a position that is going, and fail its commit on the foreign key. A transaction that checks
+in several steps (a loader's deferred batches, several records in one request) takes its
+locks step by step, so two of those crossing each other can still deadlock; PostgreSQL then
+fails one of them, which rolls back whole.
 
 SQLite needs none of this: it has one writer at a time, and a write holds the database's write
 lock from its first insert until commit, so a second writer's candidate read comes after the

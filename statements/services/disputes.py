@@ -139,11 +139,12 @@ def disputes_rebuild(*, unless_unchanged_since: datetime | None = None, threads:
     own: what a dispute shows depends only on its positions and conflicts, and each write of
     a position brought its disputes up to date itself. Return whether it rebuilt.
 
-    With ``threads`` above 1 the groups' disputes are written that many parts at once, each
-    part in a transaction of its own on a connection of its own (``run_in_threads``): only
-    when the conflicts are committed and nothing this rebuild needs is pending in the
-    caller's transaction. Which dispute each group keeps is chosen first, for all groups at
-    once, so the parts never share a dispute or a position.
+    With ``threads`` above 1 the groups' disputes are written in at most that many parts at
+    once (one per ``RECONCILE_BATCH`` groups), each in a transaction of its own on a
+    connection of its own (``run_in_threads``): only when the conflicts are committed and
+    nothing this rebuild needs is pending in the caller's transaction. Which dispute each
+    group keeps is chosen first, for all groups at once, so the parts never share a dispute
+    or a position.
     """
     conflicts = {(row[0], row[1]): row for row in _live().values_list(*CONFLICT_COLUMNS).iterator()}
     groups = components(conflicts)

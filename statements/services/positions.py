@@ -89,14 +89,14 @@ def _insert_or_find(wanted: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
 
     PostgreSQL only. The insert skips the keys already stored and the select finds those: both
     see the record as the statement began, so a key a concurrent writer committed meanwhile
-    is in neither, and the caller reads it again. Keys go in sorted order, so two writers
-    creating the same positions wait for each other instead of deadlocking.
+    is in neither, and the caller reads it again. New positions take ids in the order their
+    claims came, as the record services' other rows do.
     """
     quote = connection.ops.quote_name
     fields = [Position._meta.get_field(name) for name in ("key", *_COLUMNS, "created_at")]
     now = timezone.now()
     rows, params = [], []
-    for key in sorted(wanted):
+    for key in wanted:
         values = {"key": key, **wanted[key], "created_at": now}
         rows.append("(" + ", ".join(["%s"] * len(fields)) + ")")
         params.extend(field.get_db_prep_save(values[field.attname], connection) for field in fields)
@@ -109,7 +109,7 @@ def _insert_or_find(wanted: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
         f"SELECT {quote('key')}, {quote('id')} FROM {table} WHERE {quote('key')} = ANY(%s)"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, sorted(wanted)])
+        cursor.execute(sql, [*params, list(wanted)])
         return dict(cursor.fetchall())
 
 

@@ -178,7 +178,7 @@ def rechecks_sweep(
     when it was asked for), or sent more than ``resend_after`` ago and still unfinished (the
     broker lost it), is sent again. A shard delivered twice runs once (``recheck_shard_run``).
     So is one shard of a re-check all of whose shards finished more than ``resend_after`` ago
-    but which is still running: a worker died while it rebuilt the disputes.
+    but which is not done: its disputes' rebuild was cut short or failed.
     """
     now = timezone.now()
     if unsent_after is None:
@@ -208,16 +208,18 @@ def rechecks_sweep(
 
 def _resend_unfinished(before) -> int:
     """Send again one shard of each re-check whose shards all finished before ``before`` but
-    which was never marked done (its finishing was cut short); return how many were sent.
+    which was never marked done (its finishing was cut short, or failed for good); return how
+    many were sent.
 
-    A finished shard delivered again only finishes its re-check (``recheck_shard_run``).
+    A finished shard delivered again only finishes its re-check (``recheck_shard_run``), and
+    leaves at once while another delivery is finishing it.
     """
     from statements.tasks import recheck_shard
 
     stalled = (
         Recheck.objects.filter(
             backend=Recheck.Backend.CELERY,
-            status=RecheckStatus.RUNNING,
+            status__in=(RecheckStatus.RUNNING, RecheckStatus.FAILED),
             finished_at__isnull=True,
             shards_done=F("shards_total"),
         )
@@ -254,7 +256,8 @@ def recheck_shard_run(
         shard = shard_for_update(shard_id).first()
         if shard is None:
             return shard  # gone with its re-check: nothing to do
-        if shard.finished_at is None:
+        delivered_again = shard.finished_at is not None
+        if not delivered_again:
             counts = conflicts_recheck(shard=Shard(**shard.spec), progress=progress)
             _pause_for_fault_injection()
             for name in COUNT_FIELDS:
@@ -262,7 +265,7 @@ def recheck_shard_run(
             shard.finished_at = timezone.now()
             shard.save(update_fields=[*COUNT_FIELDS, "finished_at"])
             _recheck_totals(shard.recheck_id)  # last: its lock on the Recheck row lasts to commit
-    recheck_finish(recheck_id=shard.recheck_id)
+    recheck_finish(recheck_id=shard.recheck_id, wait=not delivered_again)
     return shard
 
 
@@ -299,19 +302,22 @@ def _recheck_totals(recheck_id: int) -> None:
     recheck.save(update_fields=["shards_done", *COUNT_FIELDS])
 
 
-def recheck_finish(*, recheck_id: int) -> bool:
+def recheck_finish(*, recheck_id: int, wait: bool = True) -> bool:
     """Rebuild the disputes once every shard of a re-check is done, and mark it done; once.
 
     Called after the last shard's commit, so the rebuild's parts can run on connections of
-    their own (``CONTRADICT_RECHECK_THREADS`` at a time on PostgreSQL): they see every
-    shard's conflicts. The Recheck row stays locked until the re-check is marked done, so a
-    second finisher (a shard delivered again) waits and then finds it finished. A finishing
-    cut short (a worker killed) leaves the re-check running, its disputes as they were or
-    partly rebuilt, and the next finisher rebuilds them whole. Return whether it finished now.
+    their own (at most ``CONTRADICT_RECHECK_THREADS`` at a time on PostgreSQL): they see
+    every shard's conflicts. The Recheck row stays locked until the re-check is marked done,
+    so a second finisher waits and then finds it finished; without ``wait`` (a shard delivered
+    again) it leaves at once while another finisher is at work. A finishing cut short (a
+    worker killed, or an error) leaves the re-check running or failed with its disputes as
+    they were or partly rebuilt, and the next finisher (``rechecks_sweep`` sends one) rebuilds
+    them whole. Return whether it finished now.
     """
     threads = threads_usable(settings.CONTRADICT_RECHECK_THREADS)
     with transaction.atomic():
-        recheck = Recheck.objects.select_for_update().filter(pk=recheck_id).first()
+        locked = Recheck.objects.select_for_update(skip_locked=not wait)
+        recheck = locked.filter(pk=recheck_id).first()
         if recheck is None or recheck.finished_at is not None:
             return False
         if recheck.shards_done < recheck.shards_total:

@@ -109,9 +109,12 @@ def positions_settle(*, before: Iterable[int], after: Iterable[int]) -> None:
     """
     before, after = set(before), set(after)
     pruned = set(positions_unheld(position_ids=before - after))
-    # Before their neighbours are read: a concurrent writer of a claim that clashes with them
-    # waits until this commits, then finds them gone (see block_locks).
-    positions_blocks_lock(position_ids=pruned)
+    if pruned:
+        # Before their neighbours are read: a concurrent writer of a claim that clashes with
+        # them waits until this commits, then finds them gone (see block_locks). The blocks
+        # this write checks next are locked in the same sorted set, so two such writes wait
+        # for each other instead of deadlocking; the check then takes them again at no cost.
+        positions_blocks_lock(position_ids=before | after)
     neighbours = neighbours_of(pruned)
     held = disputes_held(position_ids=pruned)
     positions_delete(position_ids=pruned)

@@ -122,10 +122,10 @@ def test_a_recheck_whose_finishing_was_cut_short_gets_one_shard_sent_again(seede
     broker.use(BROKER_UP)
     long_ago = timezone.now() - timedelta(hours=1)
 
-    def finished_shards(at):
+    def finished_shards(at, status=RecheckStatus.RUNNING):
         recheck = Recheck.objects.create(
             backend=Recheck.Backend.CELERY,
-            status=RecheckStatus.RUNNING,
+            status=status,
             shards_total=2,
             shards_done=2,
         )
@@ -136,13 +136,14 @@ def test_a_recheck_whose_finishing_was_cut_short_gets_one_shard_sent_again(seede
         return recheck
 
     stalled = finished_shards(long_ago)
+    failed = finished_shards(long_ago, status=RecheckStatus.FAILED)  # its rebuild failed for good
     finished_shards(timezone.now())  # its last shard may still be rebuilding the disputes
 
     call_command("rechecks_sweep")
-    assert broker.queued() == 1, "one shard of the stalled re-check, which will finish it"
+    assert broker.queued() == 2, "one shard of each stalled re-check, which will finish it"
 
-    Recheck.objects.filter(pk=stalled.pk).update(
+    Recheck.objects.filter(pk__in=[stalled.pk, failed.pk]).update(
         status=RecheckStatus.DONE, finished_at=timezone.now()
     )
     call_command("rechecks_sweep")
-    assert broker.queued() == 1, "a finished re-check is not sent again"
+    assert broker.queued() == 2, "a finished re-check is not sent again"

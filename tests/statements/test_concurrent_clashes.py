@@ -131,13 +131,13 @@ def test_a_generic_claim_and_its_instance_written_together_clash():
     assert Conflict.objects.filter(status=ConflictStatus.OPEN).count() == PAIRS
 
 
-def _waiting_on_a_lock(seconds: float = 10) -> bool:
+def _waiting_on_a_block_lock(seconds: float = 10) -> bool:
     deadline = time.monotonic() + seconds
     with connection.cursor() as cursor:
         while time.monotonic() < deadline:
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                " WHERE datname = current_database() AND wait_event = 'advisory'"
             )
             if cursor.fetchone()[0]:
                 return True
@@ -198,7 +198,7 @@ def test_a_clashing_write_while_the_claim_it_clashes_with_is_deleted_waits_and_s
         )
     )
     try:
-        assert _waiting_on_a_lock(), "the writer should wait for the deletion to commit"
+        assert _waiting_on_a_block_lock(), "the writer should wait on the deletion's block lock"
     finally:
         release.set()
         deleter.join(10)

@@ -18,6 +18,7 @@ from statements.models import (
     Conflict,
     ConflictStatus,
     Dispute,
+    DisputeMember,
     DisputeStatus,
     Recheck,
     RecheckShard,
@@ -397,22 +398,39 @@ def _dispute_set():
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
-def test_the_dispute_rebuild_in_two_parts_gives_the_disputes_one_part_gives(corpus, monkeypatch):
+def test_a_recheck_rebuilds_the_disputes_in_two_parts_as_one_part_would(corpus, monkeypatch):
     from statements.services import disputes as disputes_module
-    from statements.services.disputes import disputes_rebuild
 
+    monkeypatch.setattr("django.conf.settings.CONTRADICT_RECHECK_THREADS", 1)
     recheck_start(shards=1)
-    reviewed = Dispute.objects.order_by("id").first()
+    reviewed, other = Dispute.objects.order_by("id")[:2]
     reviewed.verdict, reviewed.status = "unresolved", DisputeStatus.REVIEWED
     reviewed.reviewed_positions = sorted(p.key for p in reviewed.positions.all())
     reviewed.save()
-    Dispute.objects.exclude(pk=reviewed.pk).delete()  # the others come back new
-    disputes_rebuild()
-    serial = _dispute_set()
-    Dispute.objects.exclude(pk=reviewed.pk).delete()
+    expected = _dispute_set()
+
+    def scramble():
+        """Drop every dispute but two, and move a position of the second to a stale one.
+
+        The second dispute holds the rest of its group (or is the older on a tie), so it keeps
+        the group: the position moves back, and the stale dispute is deleted.
+        """
+        Dispute.objects.exclude(pk__in=[reviewed.pk, other.pk]).delete()
+        stale = Dispute.objects.create(title="stale", last_activity_at=timezone.now())
+        DisputeMember.objects.filter(position=other_position).delete()
+        DisputeMember.objects.create(position=other_position, dispute=stale)
+        return stale
+
+    other_position = other.positions.order_by("id").first()
+    stale = scramble()
+    recheck_start(shards=2)
+    assert _dispute_set() == expected, "one part"
+    assert not Dispute.objects.filter(pk=stale.pk).exists()
 
     # Two groups a batch, so this small corpus makes many batches for the two parts.
+    stale = scramble()
     monkeypatch.setattr(disputes_module, "RECONCILE_BATCH", 2)
+    monkeypatch.setattr("django.conf.settings.CONTRADICT_RECHECK_THREADS", 2)
     real_write = disputes_module._write_groups
     writers = set()
 
@@ -421,10 +439,12 @@ def test_the_dispute_rebuild_in_two_parts_gives_the_disputes_one_part_gives(corp
         return real_write(*args, **kwargs)
 
     monkeypatch.setattr(disputes_module, "_write_groups", noting_the_thread)
-    assert disputes_rebuild(threads=2)
+    recheck = recheck_start(shards=2)
 
+    assert recheck.status == RecheckStatus.DONE
     assert len(writers) == 2 and all(name.startswith("disputes") for name in writers)
-    assert _dispute_set() == serial
+    assert _dispute_set() == expected
+    assert not Dispute.objects.filter(pk=stale.pk).exists()
     reviewed.refresh_from_db()
     assert (reviewed.verdict, reviewed.status) == ("unresolved", DisputeStatus.REVIEWED)
 
@@ -439,7 +459,8 @@ def test_a_recheck_whose_finishing_was_cut_short_is_finished_by_a_shard_delivere
     first, second = recheck.shards.order_by("index")
     real_rebuild = rechecks.disputes_rebuild
 
-    def killed(**_):
+    def killed(**kwargs):
+        real_rebuild(**kwargs)  # every dispute written, then the worker is lost before commit
         raise OperationalError("worker lost")
 
     monkeypatch.setattr(rechecks, "disputes_rebuild", killed)
