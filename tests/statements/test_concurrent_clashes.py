@@ -7,7 +7,6 @@ other side committed, and their conflict was missing until a full re-check.
 
 import datetime as dt
 import threading
-import time
 
 import pytest
 from django.db import connection, connections
@@ -29,6 +28,7 @@ from statements.services import (
     statement_create,
     statement_delete,
 )
+from tests.statements.lock_waits import a_query_waits
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -131,20 +131,6 @@ def test_a_generic_claim_and_its_instance_written_together_clash():
     assert Conflict.objects.filter(status=ConflictStatus.OPEN).count() == PAIRS
 
 
-def _waiting_on_a_block_lock(seconds: float = 10) -> bool:
-    deadline = time.monotonic() + seconds
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND wait_event = 'advisory'"
-            )
-            if cursor.fetchone()[0]:
-                return True
-            time.sleep(0.02)
-    return False
-
-
 def test_a_clashing_write_while_the_claim_it_clashes_with_is_deleted_waits_and_succeeds(
     monkeypatch,
 ):
@@ -198,7 +184,7 @@ def test_a_clashing_write_while_the_claim_it_clashes_with_is_deleted_waits_and_s
         )
     )
     try:
-        assert _waiting_on_a_block_lock(), "the writer should wait on the deletion's block lock"
+        assert a_query_waits(advisory_only=True), "the writer waits on the deletion's lock"
     finally:
         release.set()
         deleter.join(10)

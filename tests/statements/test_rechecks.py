@@ -6,7 +6,6 @@ connection, as on Celery workers.
 """
 
 import threading
-import time
 from types import SimpleNamespace
 
 import pytest
@@ -33,6 +32,7 @@ from statements.services.rechecks import (
     shard_for_update,
 )
 from statements.synthetic import CorpusGenerator, CorpusShape
+from tests.statements.lock_waits import a_query_waits
 
 pytestmark = pytest.mark.django_db
 
@@ -275,20 +275,6 @@ def test_a_shard_runs_to_the_end_while_another_shard_computes(monkeypatch):
     assert (recheck.status, recheck.shards_done, recheck.found) == (RecheckStatus.DONE, 3, 3)
 
 
-def _wait_for_a_blocked_query(seconds: float = 10) -> None:
-    deadline = time.monotonic() + seconds
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
-            if cursor.fetchone()[0]:
-                return
-            time.sleep(0.02)
-    raise AssertionError("no query waited for a lock")
-
-
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_shards_finishing_together_both_count_in_the_totals(monkeypatch):
@@ -309,7 +295,7 @@ def test_shards_finishing_together_both_count_in_the_totals(monkeypatch):
     try:
         assert totals_written.wait(10)
         other = _in_thread(lambda: recheck_shard_run(shard_id=second))
-        _wait_for_a_blocked_query()  # the second shard waits for the first one's commit
+        assert a_query_waits()  # the second shard waits for the first one's commit
     finally:
         release.set()
         holder.join(10)
