@@ -51,12 +51,16 @@ def position_key(columns: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+# How many positions one insert statement takes (14 parameters each; PostgreSQL allows 65,535).
+INSERT_CHUNK = 1000
+
+
 def positions_assign(*, assertions: Iterable[Assertion]) -> None:
     """Give each of ``assertions`` (unsaved or changed) the position of its claim.
 
-    Positions are found by key and created when missing: in one statement for the lot on
-    PostgreSQL, two elsewhere; a concurrent writer creating the same position is absorbed by
-    the key's unique constraint.
+    Positions are found by key and created when missing: in one statement per
+    ``INSERT_CHUNK`` claims on PostgreSQL, two for the lot elsewhere; a concurrent writer
+    creating the same position is absorbed by the key's unique constraint.
     """
     assertions = list(assertions)
     if not assertions:
@@ -68,7 +72,12 @@ def positions_assign(*, assertions: Iterable[Assertion]) -> None:
         key = position_key(columns)
         keys.append(key)
         wanted.setdefault(key, columns)
-    found = _insert_or_find(wanted) if connection.vendor == "postgresql" else {}
+    found: dict[str, int] = {}
+    if connection.vendor == "postgresql":
+        claims = list(wanted)
+        for start in range(0, len(claims), INSERT_CHUNK):
+            chunk = claims[start : start + INSERT_CHUNK]
+            found.update(_insert_or_find({key: wanted[key] for key in chunk}))
     unknown = [key for key in wanted if key not in found]
     if unknown:
         found.update(rows_by_id("position keys", _key_query, unknown))

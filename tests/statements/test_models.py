@@ -11,6 +11,7 @@ from statements.models import (
     Dispute,
     Entity,
     Evidence,
+    Position,
     Predicate,
     Source,
     Statement,
@@ -156,3 +157,35 @@ def test_a_verdict_names_a_position_only_when_it_supports_one(record):
 def test_entity_cannot_be_part_of_itself(record):
     mall = record["mall"]
     refused(lambda: Entity.objects.filter(pk=mall.pk).update(part_of=mall))
+
+
+def test_positions_assigned_in_several_insert_chunks_match_each_claim(record, monkeypatch):
+    from statements.services import positions
+
+    stored = make_assertion(record, choice="operational")
+    monkeypatch.setattr(positions, "INSERT_CHUNK", 2)
+    days = [STRIKE + dt.timedelta(days=n) for n in range(3)]
+    assertions = [
+        Assertion(
+            statement=record["statement"],
+            predicate=record["predicate"],
+            subject=record["mall"],
+            choice="operational",
+            valid_from=day,
+        )
+        for day in [*days, days[0]]
+    ]
+    repeat = Assertion(
+        evidence=record["evidence"],
+        predicate=record["predicate"],
+        subject=record["mall"],
+        choice="operational",
+    )
+    positions_assign(assertions=[*assertions, repeat])
+
+    assert repeat.position_id == stored.position_id
+    assert assertions[0].position_id == assertions[3].position_id
+    assert len({a.position_id for a in assertions}) == 3
+    for assertion in assertions:
+        position = Position.objects.get(pk=assertion.position_id)
+        assert (position.valid_from, position.choice) == (assertion.valid_from, "operational")
